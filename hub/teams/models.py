@@ -1,0 +1,144 @@
+"""Regions, their working hours, teams, members and services."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Weekday(StrEnum):
+    MON = "MON"
+    TUE = "TUE"
+    WED = "WED"
+    THU = "THU"
+    FRI = "FRI"
+    SAT = "SAT"
+    SUN = "SUN"
+
+    @property
+    def iso(self) -> int:
+        """ISO weekday number, Monday = 1."""
+        return list(Weekday).index(self) + 1
+
+
+ALL_DAYS = list(Weekday)
+WORK_DAYS = ALL_DAYS[:5]
+
+
+def check_time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {name!r}") from exc
+    return name
+
+
+class WorkingWindow(BaseModel):
+    """A weekly window in local time.
+
+    ``days`` are the days the window *starts* on. An ``end`` at or before
+    ``start`` means the window crosses midnight and ends the next day.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    days: tuple[Weekday, ...] = tuple(WORK_DAYS)
+    start: time
+    end: time
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+
+class RegionBase(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    time_zone: str
+    working_hours: list[WorkingWindow] = Field(default_factory=list)
+    # Position in the follow-the-sun order; lower hands off to higher, and the
+    # last hands back to the first.
+    rotation_order: int = 0
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+
+class RegionCreate(RegionBase):
+    pass
+
+
+class Region(RegionBase):
+    id: str
+    created_at: datetime
+
+
+class Member(BaseModel):
+    handle: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=120)
+    time_zone: str
+    expertise: list[str] = Field(default_factory=list)
+    contact: str = ""
+    # The member a team pages first when it must reach "the lead".
+    is_lead: bool = False
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+
+class TeamBase(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    region_id: str
+    members: list[Member] = Field(default_factory=list)
+    escalation_policy_id: str | None = None
+
+
+class TeamCreate(TeamBase):
+    pass
+
+
+class TeamUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    region_id: str | None = None
+    members: list[Member] | None = None
+    escalation_policy_id: str | None = None
+
+
+class Team(TeamBase):
+    id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ServiceTier(StrEnum):
+    TIER_1 = "TIER_1"
+    TIER_2 = "TIER_2"
+    TIER_3 = "TIER_3"
+
+
+class ServiceBase(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    team_id: str
+    tier: ServiceTier = ServiceTier.TIER_2
+
+
+class ServiceCreate(ServiceBase):
+    pass
+
+
+class ServiceUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    team_id: str | None = None
+    tier: ServiceTier | None = None
+
+
+class Service(ServiceBase):
+    id: str
+    created_at: datetime
