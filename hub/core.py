@@ -1,0 +1,68 @@
+"""The composition root: one :class:`Hub` wires storage, events and domain services.
+
+Both edges (the GraphQL schema and the HTTP routes) talk to a ``Hub``; tests
+build one per case, and two ``Hub`` objects over one database behave like two
+replicas.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from hub.alerts.ingest import AlertIngest
+from hub.alerts.integrations import IntegrationService
+from hub.clock import Clock, SystemClock
+from hub.escalation.service import PolicyService
+from hub.events.feed import EventFeed
+from hub.events.log import EventLog
+from hub.incidents.flows import IncidentFlows
+from hub.incidents.service import IncidentService
+from hub.knowledge.service import KnowledgeService
+from hub.settings import Settings
+from hub.storage.client import Database, connect
+from hub.storage.indexes import ensure_indexes
+from hub.teams.service import TeamService
+
+log = logging.getLogger(__name__)
+
+# Outbox entries older than this at start belong to a writer that stopped.
+STUCK_OUTBOX_AGE = timedelta(seconds=30)
+
+
+class Hub:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        shared_client: Any | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.db: Database = connect(settings, shared_client=shared_client)
+        self.events = EventLog(self.db)
+        self.feed = EventFeed(
+            self.db,
+            self.events,
+            gap_wait=settings.sequence_gap_wait,
+            tail_interval=settings.tail_interval,
+        )
+        self.teams = TeamService(self.db, self.clock)
+        self.incidents = IncidentService(self.db, self.clock, self.events)
+        self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
+        self.knowledge = KnowledgeService(self.db, self.clock)
+        self.policies = PolicyService(self.db, self.clock)
+        self.integrations = IntegrationService(self.db, self.clock)
+        self.alerts = AlertIngest(
+            self.db, self.clock, settings, self.integrations, self.flows
+        )
+
+    async def start(self) -> None:
+        await ensure_indexes(self.db)
+        await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        await self.feed.start()
+
+    async def stop(self) -> None:
+        await self.feed.stop()

@@ -1,0 +1,34 @@
+"""Reads and writes of escalation policies."""
+
+from __future__ import annotations
+
+from hub.clock import Clock
+from hub.errors import BadInput
+from hub.escalation.models import EscalationPolicy, PolicyCreate, PolicyUpdate
+from hub.storage.client import Database
+from hub.storage.ids import new_id
+from hub.storage.repository import Repository
+
+
+class PolicyService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._clock = clock
+        self.repo = Repository(db["policies"], EscalationPolicy, "escalation policy")
+
+    async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
+        now = self._clock.now()
+        doc = {"id": new_id(), **data.model_dump(mode="json"), "created_at": now, "updated_at": now}
+        await self.repo.collection.insert(doc)
+        return EscalationPolicy.model_validate(doc)
+
+    async def update(self, *, policy_id: str, data: PolicyUpdate) -> EscalationPolicy:
+        changes = data.model_dump(mode="json", exclude_unset=True)
+        if not changes:
+            raise BadInput("nothing to update: give at least one field")
+        await self.repo.get(policy_id)
+        changes["updated_at"] = self._clock.now()
+        await self.repo.collection.update_one({"id": policy_id}, {"$set": changes})
+        return await self.repo.get(policy_id)
+
+    async def list(self) -> list[EscalationPolicy]:
+        return await self.repo.find({}, sort=[("name", 1)])

@@ -1,0 +1,211 @@
+"""The steps of an incident's life, each a guarded write plus its event."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from hub.clock import Clock
+from hub.errors import BadInput, InvalidTransition, NotFound
+from hub.events.models import Event
+from hub.incidents.lifecycle import check_transition
+from hub.incidents.models import (
+    Incident,
+    IncidentDeclare,
+    OwnershipSpan,
+    Responder,
+    Status,
+)
+from hub.incidents.service import Change, IncidentService
+from hub.storage import counters
+from hub.storage.client import Database
+from hub.storage.ids import new_id
+from hub.teams.service import TeamService
+
+log = logging.getLogger(__name__)
+
+MAX_NOTE = 20_000
+
+
+def incident_event(
+    incident: Incident, kind: str, *, actor: str, at: datetime, **data: Any
+) -> Event:
+    """An event about ``incident``, heard in its owning region and team."""
+    return Event(
+        type=kind,
+        occurred_at=at,
+        actor=actor,
+        incident_id=incident.id,
+        region_ids=[incident.region_id],
+        team_ids=[incident.team_id],
+        data={"ref": incident.ref, **data},
+    )
+
+
+class IncidentFlows:
+    def __init__(
+        self, db: Database, clock: Clock, incidents: IncidentService, teams: TeamService
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self.incidents = incidents
+        self._teams = teams
+
+    async def declare(
+        self, data: IncidentDeclare, *, actor: str, extra: dict[str, Any] | None = None
+    ) -> Incident:
+        team = await self._teams.teams.get(data.team_id)
+        await self._check_services(data.service_ids)
+        now = self._clock.now()
+        number = await counters.reserve(self._db, "incident_number")
+        doc: dict[str, Any] = {
+            "id": new_id(),
+            "number": number,
+            **data.model_dump(mode="json"),
+            "status": Status.TRIGGERED.value,
+            "status_times": {Status.TRIGGERED.value: now},
+            "region_id": team.region_id,
+            "responders": [],
+            "ownership": [
+                OwnershipSpan(team_id=team.id, region_id=team.region_id, since=now).model_dump()
+            ],
+            "declared_by": actor,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            **(extra or {}),
+        }
+        incident = Incident.model_validate(doc)
+        event = incident_event(
+            incident,
+            "incident.declared",
+            actor=actor,
+            at=now,
+            title=incident.title,
+            severity=incident.severity.value,
+            category=incident.category.value,
+            exercise=incident.exercise,
+        )
+        stored = await self.incidents.insert(doc, [event])
+        log.info(
+            "event=incident.declared incident=%s team=%s severity=%s actor=%s",
+            stored.ref, team.slug, stored.severity, actor,
+        )
+        return stored
+
+    async def _check_services(self, service_ids: list[str]) -> None:
+        found = await self._teams.services.get_many(service_ids)
+        missing = [sid for sid, svc in zip(service_ids, found, strict=True) if svc is None]
+        if missing:
+            raise NotFound(f"no service with id {missing[0]!r}", id=missing[0])
+
+    async def acknowledge(
+        self, incident_id: str, *, actor: str, expected_version: int | None = None
+    ) -> Incident:
+        def step(incident: Incident) -> Change:
+            if incident.status is not Status.TRIGGERED:
+                raise InvalidTransition(
+                    f"{incident.ref} is {incident.status}; only a TRIGGERED incident "
+                    "can be acknowledged",
+                    current=incident.status.value,
+                )
+            return self._status_change(incident, Status.ACKNOWLEDGED, actor, None)
+
+        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+
+    async def change_status(
+        self,
+        incident_id: str,
+        status: Status,
+        *,
+        actor: str,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> Incident:
+        def step(incident: Incident) -> Change:
+            check_transition(incident.status, status, ref=incident.ref)
+            return self._status_change(incident, status, actor, note)
+
+        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+
+    def _status_change(
+        self, incident: Incident, status: Status, actor: str, note: str | None
+    ) -> Change:
+        now = self._clock.now()
+        changes: dict[str, Any] = {"status": status.value}
+        if status.value not in incident.status_times:
+            changes[f"status_times.{status.value}"] = now
+        if status is Status.RESOLVED or status is Status.CLOSED:
+            # A resolved incident no longer collects its alert group's alerts.
+            extra: dict[str, Any] = {"$unset": {"open_alert_group": ""}}
+        else:
+            extra = {}
+        data: dict[str, Any] = {"from": incident.status.value, "to": status.value}
+        if note:
+            data["note"] = _check_note(note)
+        kind = "incident.acknowledged" if status is Status.ACKNOWLEDGED else "incident.status_changed"
+        event = incident_event(incident, kind, actor=actor, at=now, **data)
+        return Change(set=changes, events=[event], extra=extra)
+
+    async def add_note(
+        self,
+        incident_id: str,
+        text: str,
+        *,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> Incident:
+        body = _check_note(text)
+
+        def step(incident: Incident) -> Change:
+            now = self._clock.now()
+            event = incident_event(incident, "incident.note_added", actor=actor, at=now, text=body)
+            return Change(events=[event])
+
+        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+
+    async def assign_responder(
+        self,
+        incident_id: str,
+        handle: str,
+        *,
+        role: str = "responder",
+        actor: str,
+        expected_version: int | None = None,
+    ) -> Incident:
+        team = await self._team_of_member(handle)
+
+        def step(incident: Incident) -> Change:
+            now = self._clock.now()
+            if any(r.handle == handle and r.role == role for r in incident.responders):
+                return Change()
+            responder = Responder(
+                handle=handle, role=role, team_id=team, assigned_at=now, assigned_by=actor
+            )
+            changes: dict[str, Any] = {}
+            if role == "commander":
+                changes["commander"] = handle
+            event = incident_event(
+                incident, "incident.responder_assigned", actor=actor, at=now,
+                handle=handle, role=role,
+            )
+            push = {"$push": {"responders": responder.model_dump()}}
+            return Change(set=changes, events=[event], extra=push)
+
+        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+
+    async def _team_of_member(self, handle: str) -> str | None:
+        doc = await self._teams.teams.collection.find_one({"members.handle": handle})
+        if doc is None:
+            raise NotFound(f"no team has a member with handle {handle!r}", handle=handle)
+        return str(doc["id"])
+
+
+def _check_note(text: str) -> str:
+    body = text.strip()
+    if not body:
+        raise BadInput("a note needs some text", argument="text")
+    if len(body) > MAX_NOTE:
+        raise BadInput(f"a note is at most {MAX_NOTE} characters", argument="text")
+    return body

@@ -1,0 +1,114 @@
+"""Incidents: one classification scheme and one lifecycle for every region."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Severity(StrEnum):
+    SEV1 = "SEV1"
+    SEV2 = "SEV2"
+    SEV3 = "SEV3"
+    SEV4 = "SEV4"
+    SEV5 = "SEV5"
+
+
+class Category(StrEnum):
+    AVAILABILITY = "AVAILABILITY"
+    LATENCY = "LATENCY"
+    DATA = "DATA"
+    SECURITY = "SECURITY"
+    OTHER = "OTHER"
+
+
+class Status(StrEnum):
+    TRIGGERED = "TRIGGERED"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    INVESTIGATING = "INVESTIGATING"
+    MITIGATED = "MITIGATED"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+OPEN_STATUSES = frozenset(
+    {Status.TRIGGERED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.MITIGATED}
+)
+
+
+class Responder(BaseModel):
+    handle: str = Field(min_length=1, max_length=64)
+    role: str = Field(default="responder", min_length=1, max_length=40)
+    team_id: str | None = None
+    assigned_at: datetime
+    assigned_by: str
+
+
+class OwnershipSpan(BaseModel):
+    team_id: str
+    region_id: str
+    since: datetime
+    until: datetime | None = None
+    # How ownership arrived: declared, handoff, reassigned.
+    via: str = "declared"
+
+
+class AlertGroupInfo(BaseModel):
+    """What an alert-opened incident remembers of its alerts."""
+
+    source: str
+    dedup_key: str
+    integration_id: str
+    # Alerts seen firing (distinct occurrences), and still firing now.
+    alert_count: int = 0
+    firing_count: int = 0
+    truncated: int = 0
+    first_seen: datetime
+    last_seen: datetime
+
+
+class IncidentDeclare(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    summary: str = Field(default="", max_length=20_000)
+    severity: Severity = Severity.SEV3
+    category: Category = Category.OTHER
+    team_id: str
+    service_ids: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    exercise: bool = False
+    commander: str | None = Field(default=None, max_length=64)
+
+
+class Incident(BaseModel):
+    id: str
+    number: int
+    title: str
+    summary: str = ""
+    severity: Severity
+    category: Category
+    status: Status
+    # First time the incident entered each status.
+    status_times: dict[Status, datetime] = Field(default_factory=dict)
+    team_id: str
+    region_id: str
+    commander: str | None = None
+    responders: list[Responder] = Field(default_factory=list)
+    service_ids: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    exercise: bool = False
+    ownership: list[OwnershipSpan] = Field(default_factory=list)
+    alert_group: AlertGroupInfo | None = None
+    declared_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+    @property
+    def ref(self) -> str:
+        return f"INC-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

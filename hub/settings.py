@@ -1,0 +1,56 @@
+"""One typed settings object, read from ``HUB_*`` environment variables."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    # Absent: the embedded in-process engine, which lives and dies with the process.
+    mongodb_uri: SecretStr | None = None
+    database: str = Field(default="incident_hub", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    demo: bool = False
+
+    # Ingest bounds, checked before a body is parsed.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_json_depth: int = Field(default=64, ge=4, le=512)
+
+    # How long an event stays replayable by cursor.
+    event_retention_days: int = Field(default=14, ge=1)
+    # Seconds a hole in the event sequence is waited for before it is skipped:
+    # a writer may have taken a number and not yet stored its event.
+    sequence_gap_wait: float = Field(default=2.0, gt=0)
+    # How often the live feed looks for events written by other replicas when
+    # the engine has no change streams.
+    tail_interval: float = Field(default=0.25, gt=0)
+
+    # GraphQL over websockets: seconds a client has to send connection_init.
+    ws_init_timeout: float = Field(default=10.0, gt=0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def embedded(self) -> bool:
+        return self.mongodb_uri is None
+
+    def engine_label(self) -> str:
+        """Where the data lives, fit for a log line: credentials never shown."""
+        if self.mongodb_uri is None:
+            return "embedded (in-process mongomock-motor; data is lost at exit)"
+        return redact_uri(self.mongodb_uri.get_secret_value())
+
+
+def redact_uri(uri: str) -> str:
+    parts = urlsplit(uri)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if "@" in parts.netloc:
+        host = f"***@{host}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

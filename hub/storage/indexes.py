@@ -1,0 +1,39 @@
+"""Every index the hub relies on, created at start; creating one twice is a no-op."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from hub.storage.client import Database
+
+log = logging.getLogger(__name__)
+
+ASC, DESC = 1, -1
+
+# (collection, keys, options)
+INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
+    ("events", [("seq", ASC)], {"unique": True}),
+    ("events", [("incident_id", ASC), ("seq", ASC)], {}),
+    ("events", [("region_ids", ASC), ("seq", ASC)], {}),
+    ("incidents", [("number", ASC)], {"unique": True}),
+    ("incidents", [("status", ASC), ("severity", ASC), ("_id", DESC)], {}),
+    ("incidents", [("region_id", ASC), ("_id", DESC)], {}),
+    ("incidents", [("team_id", ASC), ("_id", DESC)], {}),
+    # At most one open incident per alert group; cleared when it resolves.
+    ("incidents", [("open_alert_group", ASC)], {"unique": True, "sparse": True}),
+    ("incidents", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
+    ("regions", [("name", ASC)], {"unique": True}),
+    ("teams", [("slug", ASC)], {"unique": True}),
+    ("teams", [("region_id", ASC)], {}),
+    ("services", [("name", ASC)], {"unique": True}),
+    ("integrations", [("key_hash", ASC)], {"unique": True}),
+    ("jobs", [("state", ASC), ("due_at", ASC)], {}),
+    ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
+]
+
+
+async def ensure_indexes(db: Database) -> None:
+    for collection, keys, options in INDEXES:
+        await db[collection].create_index(keys, **options)
+    log.info("event=storage.indexes_ready database=%s count=%d", db.name, len(INDEXES))

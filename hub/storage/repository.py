@@ -1,0 +1,41 @@
+"""Typed reads shared by every concept's service: by id, by many ids, or 404."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from hub.errors import NotFound
+from hub.storage import ids
+from hub.storage.collection import Collection
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Repository(Generic[M]):
+    """Reads of one collection as one model; ``kind`` names it in errors."""
+
+    def __init__(self, collection: Collection, model: type[M], kind: str) -> None:
+        self.collection = collection
+        self.model = model
+        self.kind = kind
+
+    async def get(self, doc_id: str) -> M:
+        ids.to_object_id(doc_id, kind=self.kind)
+        doc = await self.collection.get(doc_id)
+        if doc is None:
+            raise NotFound(f"no {self.kind} with id {doc_id!r}", id=doc_id)
+        return self.model.model_validate(doc)
+
+    async def get_many(self, doc_ids: Sequence[str]) -> list[M | None]:
+        """One ``$in`` query; the result lines up with ``doc_ids``."""
+        valid = [i for i in doc_ids if ids.is_valid(i)]
+        docs = await self.collection.get_many(valid)
+        found = {d["id"]: self.model.model_validate(d) for d in docs}
+        return [found.get(i) for i in doc_ids]
+
+    async def find(self, query: dict[str, object], **options: object) -> list[M]:
+        docs = await self.collection.find(query, **options)  # type: ignore[arg-type]
+        return [self.model.model_validate(d) for d in docs]

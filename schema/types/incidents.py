@@ -1,0 +1,173 @@
+"""GraphQL types for incidents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from hub.incidents import models as m
+from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
+from schema.types.events import EventType
+from schema.types.teams import RegionType, ServiceType, TeamType
+
+if TYPE_CHECKING:
+    from schema.context import Context
+
+
+@strawberry.type(name="StatusTime")
+class StatusTimeType:
+    status: StatusEnum  # type: ignore[valid-type]
+    at: datetime
+
+
+@strawberry.type(name="Responder")
+class ResponderType:
+    handle: str
+    role: str
+    team_id: strawberry.ID | None
+    assigned_at: datetime
+    assigned_by: str
+
+
+@strawberry.type(name="OwnershipSpan")
+class OwnershipSpanType:
+    team_id: strawberry.ID
+    region_id: strawberry.ID
+    since: datetime
+    until: datetime | None
+    via: str
+
+    @strawberry.field
+    async def team(self, info: Info[Context, None]) -> TeamType | None:
+        found = await info.context.loaders.team.load(str(self.team_id))
+        return TeamType.from_model(found) if found else None
+
+    @strawberry.field
+    async def region(self, info: Info[Context, None]) -> RegionType | None:
+        found = await info.context.loaders.region.load(str(self.region_id))
+        return RegionType.from_model(found) if found else None
+
+
+@strawberry.type(name="AlertGroup")
+class AlertGroupType:
+    source: str
+    alert_count: int
+    firing_count: int
+    truncated: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+@strawberry.federation.type(name="Incident", keys=["id"])
+class IncidentType:
+    id: strawberry.ID
+    number: int
+    ref: str = strawberry.field(description="Human reference, such as INC-42")
+    title: str
+    summary: str
+    severity: SeverityEnum  # type: ignore[valid-type]
+    category: CategoryEnum  # type: ignore[valid-type]
+    status: StatusEnum  # type: ignore[valid-type]
+    status_times: list[StatusTimeType]
+    team_id: strawberry.ID
+    region_id: strawberry.ID
+    commander: str | None
+    responders: list[ResponderType]
+    service_ids: list[strawberry.ID]
+    tags: list[str]
+    exercise: bool
+    ownership: list[OwnershipSpanType]
+    alert_group: AlertGroupType | None
+    declared_by: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @strawberry.field
+    async def team(self, info: Info[Context, None]) -> TeamType | None:
+        found = await info.context.loaders.team.load(str(self.team_id))
+        return TeamType.from_model(found) if found else None
+
+    @strawberry.field
+    async def region(self, info: Info[Context, None]) -> RegionType | None:
+        found = await info.context.loaders.region.load(str(self.region_id))
+        return RegionType.from_model(found) if found else None
+
+    @strawberry.field
+    async def services(self, info: Info[Context, None]) -> list[ServiceType]:
+        found = await info.context.loaders.service.load_many([str(s) for s in self.service_ids])
+        return [ServiceType.from_model(s) for s in found if s is not None]
+
+    @strawberry.field(description="Every change, oldest first: the shared record")
+    async def timeline(self, info: Info[Context, None]) -> list[EventType]:
+        found = await info.context.loaders.timeline.load(str(self.id))
+        return [EventType.from_model(e) for e in found]
+
+    @classmethod
+    def from_model(cls, i: m.Incident) -> IncidentType:
+        return cls(
+            id=strawberry.ID(i.id),
+            number=i.number,
+            ref=i.ref,
+            title=i.title,
+            summary=i.summary,
+            severity=i.severity,
+            category=i.category,
+            status=i.status,
+            status_times=[
+                StatusTimeType(status=s, at=t)
+                for s, t in sorted(i.status_times.items(), key=lambda p: p[1])
+            ],
+            team_id=strawberry.ID(i.team_id),
+            region_id=strawberry.ID(i.region_id),
+            commander=i.commander,
+            responders=[
+                ResponderType(
+                    handle=r.handle,
+                    role=r.role,
+                    team_id=strawberry.ID(r.team_id) if r.team_id else None,
+                    assigned_at=r.assigned_at,
+                    assigned_by=r.assigned_by,
+                )
+                for r in i.responders
+            ],
+            service_ids=[strawberry.ID(s) for s in i.service_ids],
+            tags=list(i.tags),
+            exercise=i.exercise,
+            ownership=[
+                OwnershipSpanType(
+                    team_id=strawberry.ID(o.team_id),
+                    region_id=strawberry.ID(o.region_id),
+                    since=o.since,
+                    until=o.until,
+                    via=o.via,
+                )
+                for o in i.ownership
+            ],
+            alert_group=(
+                AlertGroupType(
+                    source=i.alert_group.source,
+                    alert_count=i.alert_group.alert_count,
+                    firing_count=i.alert_group.firing_count,
+                    truncated=i.alert_group.truncated,
+                    first_seen=i.alert_group.first_seen,
+                    last_seen=i.alert_group.last_seen,
+                )
+                if i.alert_group
+                else None
+            ),
+            declared_by=i.declared_by,
+            created_at=i.created_at,
+            updated_at=i.updated_at,
+            version=i.version,
+        )
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: Info[Context, None], id: strawberry.ID
+    ) -> IncidentType | None:
+        found = await info.context.loaders.incident.load(str(id))
+        return cls.from_model(found) if found else None
