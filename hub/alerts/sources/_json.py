@@ -62,13 +62,13 @@ def opt_int(obj: JsonObject, key: str, path: str, default: int = 0) -> int:
 def str_map(obj: JsonObject, key: str, path: str) -> dict[str, str]:
     """An optional object whose values must all be strings."""
     value = obj.get(key)
-    if value is None:
-        return {}
-    ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-    if not ok:
-        field = at(path, key)
-        raise BadInput(f"{field} must be an object of strings", field=field)
-    return dict(value)
+    return {} if value is None else as_str_map(value, at(path, key))
+
+
+def as_str_map(value: object, path: str) -> dict[str, str]:
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return dict(value)
+    raise BadInput(f"{path} must be an object of strings", field=path)
 
 
 def flat_map(obj: JsonObject, key: str, path: str) -> dict[str, str]:
