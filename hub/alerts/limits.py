@@ -38,7 +38,10 @@ def check_json_depth(raw: bytes, max_depth: int) -> None:
         if byte in _OPENERS:
             depth += 1
             if depth > max_depth:
-                raise BadInput(f"JSON nested deeper than {max_depth} levels", max_depth=max_depth)
+                raise BadInput(
+                    f"JSON nested deeper than {max_depth} levels",
+                    max_depth=max_depth,
+                )
         else:
             # Unbalanced closers are the parser's error to report; clamping
             # keeps them from hiding deep nesting that follows.
@@ -53,7 +56,8 @@ def decode_json(raw: bytes, *, max_bytes: int, max_depth: int) -> object:
     """
     if len(raw) > max_bytes:
         raise PayloadTooLarge(
-            f"body is {len(raw)} bytes; the limit is {max_bytes}", limit=max_bytes
+            f"body is {len(raw)} bytes; the limit is {max_bytes}",
+            limit=max_bytes,
         )
     if not raw.strip():
         raise BadInput("body is empty; expected a JSON document")
@@ -62,4 +66,5 @@ def decode_json(raw: bytes, *, max_bytes: int, max_depth: int) -> object:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno} (byte {exc.pos})"
-        raise BadInput(f"malformed JSON at {where}: {exc.msg}", position=exc.pos) from None
+        msg = f"malformed JSON at {where}: {exc.msg}"
+        raise BadInput(msg, position=exc.pos) from None

@@ -22,7 +22,14 @@ from hub.alerts.sources import (
 from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
 from hub.errors import NotFound
 
-__all__ = ["SOURCES", "AlertAction", "AlertBatch", "AlertSignal", "Parser", "parse"]
+__all__ = [
+    "SOURCES",
+    "AlertAction",
+    "AlertBatch",
+    "AlertSignal",
+    "Parser",
+    "parse",
+]
 
 
 class Parser(Protocol):
@@ -49,5 +56,6 @@ def parse(source: str, payload: object, *, received_at: datetime) -> AlertBatch:
     parser = SOURCES.get(source)
     if parser is None:
         known = ", ".join(sorted(SOURCES))
-        raise NotFound(f"no alert source named {source!r}; known: {known}", source=source)
+        msg = f"no alert source named {source!r}; known: {known}"
+        raise NotFound(msg, source=source)
     return parser(payload, received_at=received_at)

@@ -29,6 +29,12 @@ def as_object(value: object, path: str) -> JsonObject:
     return value
 
 
+def opt_object(obj: JsonObject, key: str, path: str) -> JsonObject:
+    """An optional nested object; absent reads as empty."""
+    value = obj.get(key)
+    return {} if value is None else as_object(value, at(path, key))
+
+
 def as_list(value: object, path: str) -> list[object]:
     if not isinstance(value, list):
         raise BadInput(f"{path} must be a list", field=path)

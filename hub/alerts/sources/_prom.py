@@ -29,7 +29,15 @@ _STATUSES = {"firing": AlertAction.TRIGGER, "resolved": AlertAction.RESOLVE}
 
 # Labels that conventionally carry routing meaning; copying them into
 # ``fields`` lets routing rules ignore which sender an alert came from.
-ROUTING_LABELS = ("service", "component", "group", "class", "region", "team", "cluster")
+ROUTING_LABELS = (
+    "service",
+    "component",
+    "group",
+    "class",
+    "region",
+    "team",
+    "cluster",
+)
 
 Extras = Callable[[JsonObject, str], tuple[list[str], dict[str, str]]]
 
@@ -105,7 +113,8 @@ def _status(obj: JsonObject, key: str, path: str) -> AlertAction:
     if isinstance(value, str) and value in _STATUSES:
         return _STATUSES[value]
     field = at(path, key)
-    raise BadInput(f"{field} must be 'firing' or 'resolved', got {value!r}", field=field)
+    msg = f"{field} must be 'firing' or 'resolved', got {value!r}"
+    raise BadInput(msg, field=field)
 
 
 def _unique(links: list[str | None]) -> list[str]:

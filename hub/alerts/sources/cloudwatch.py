@@ -45,7 +45,11 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
     if len(records) != 1:
         raise BadInput("Records must hold exactly one SNS record", field="Records")
     record = as_object(records[0], "Records[0]")
-    return _envelope(as_object(record.get("Sns"), "Records[0].Sns"), "Records[0].Sns", received_at)
+    return _envelope(
+        as_object(record.get("Sns"), "Records[0].Sns"),
+        "Records[0].Sns",
+        received_at,
+    )
 
 
 def _envelope(sns: JsonObject, path: str, received_at: datetime) -> AlertBatch:
@@ -53,17 +57,26 @@ def _envelope(sns: JsonObject, path: str, received_at: datetime) -> AlertBatch:
     if kind == "SubscriptionConfirmation":
         url = req_str(sns, "SubscribeURL", path)
         reason = "SNS subscription confirmation: visit subscribe_url to confirm"
-        return AlertBatch(source=SOURCE, group_key="", ignored_reason=reason, subscribe_url=url)
+        return AlertBatch(
+            source=SOURCE,
+            group_key="",
+            ignored_reason=reason,
+            subscribe_url=url,
+        )
     if kind == "UnsubscribeConfirmation":
         reason = "SNS unsubscribe confirmation"
         return AlertBatch(source=SOURCE, group_key="", ignored_reason=reason)
     if kind != "Notification":
         raise BadInput(
-            f"{at(path, 'Type')} {kind!r} is not an SNS message type", field=at(path, "Type")
+            f"{at(path, 'Type')} {kind!r} is not an SNS message type",
+            field=at(path, "Type"),
         )
 
     message_path = at(path, "Message")
-    alarm = as_object(_decode_message(req_str(sns, "Message", path), message_path), message_path)
+    alarm = as_object(
+        _decode_message(req_str(sns, "Message", path), message_path),
+        message_path,
+    )
     sent = parse_timestamp(sns.get("Timestamp"), field=at(path, "Timestamp"))
     return _alarm(alarm, message_path, sent or received_at)
 
@@ -71,11 +84,14 @@ def _envelope(sns: JsonObject, path: str, received_at: datetime) -> AlertBatch:
 def _decode_message(text: str, path: str) -> object:
     try:
         return decode_json(
-            text.encode(), max_bytes=_MESSAGE_MAX_BYTES, max_depth=_MESSAGE_MAX_DEPTH
+            text.encode(),
+            max_bytes=_MESSAGE_MAX_BYTES,
+            max_depth=_MESSAGE_MAX_DEPTH,
         )
     except BadInput as exc:
         raise BadInput(
-            f"{path} must be a CloudWatch alarm as JSON: {exc.message}", field=path
+            f"{path} must be a CloudWatch alarm as JSON: {exc.message}",
+            field=path,
         ) from None
 
 
@@ -88,7 +104,8 @@ def _alarm(alarm: JsonObject, path: str, fallback: datetime) -> AlertBatch:
         reason = f"CloudWatch alarm state {state!r} says nothing about the monitored resource"
         return AlertBatch(source=SOURCE, group_key=dedup_key, ignored_reason=reason)
 
-    changed = parse_timestamp(alarm.get("StateChangeTime"), field=at(path, "StateChangeTime"))
+    change_path = at(path, "StateChangeTime")
+    changed = parse_timestamp(alarm.get("StateChangeTime"), field=change_path)
     reason_text = opt_str(alarm, "NewStateReason", path) or ""
     signal = AlertSignal(
         source=SOURCE,

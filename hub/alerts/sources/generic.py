@@ -23,7 +23,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub.alerts.sources._json import as_list, as_object, opt_str, req_str, str_map
+from hub.alerts.sources._json import (
+    as_list,
+    as_object,
+    opt_str,
+    req_str,
+    str_map,
+)
 from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 from hub.errors import BadInput

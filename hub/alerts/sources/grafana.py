@@ -16,7 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from hub.alerts.sources import grafana_oncall
-from hub.alerts.sources._json import JsonObject, as_object, compact, opt_int, opt_str, to_text
+from hub.alerts.sources._json import (
+    JsonObject,
+    as_object,
+    compact,
+    opt_int,
+    opt_str,
+    to_text,
+)
 from hub.alerts.sources._prom import Group, group_status, parse_alerts
 from hub.alerts.sources.signal import AlertBatch
 

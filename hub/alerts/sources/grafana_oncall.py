@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub.alerts.sources._json import JsonObject, as_object, at, compact, opt_str, req_str, str_map
+from hub.alerts.sources._json import (
+    JsonObject,
+    as_object,
+    compact,
+    opt_object,
+    opt_str,
+    req_str,
+    str_map,
+)
 from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 
@@ -42,28 +50,23 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
     if action is None:
         reason = f"Grafana OnCall event {kind!r} does not change an alert's state"
         return AlertBatch(source=SOURCE, group_key=group_id, ignored_reason=reason)
-    return AlertBatch(
-        source=SOURCE,
-        group_key=group_id,
-        signals=[_signal(body, group, group_id, action, received_at)],
-    )
+    happened = parse_timestamp(event.get("time"), field="event.time")
+    signal = _signal(body, group, action, happened or received_at)
+    return AlertBatch(source=SOURCE, group_key=group_id, signals=[signal])
 
 
 def _signal(
-    body: JsonObject, group: JsonObject, group_id: str, action: AlertAction, received_at: datetime
+    body: JsonObject,
+    group: JsonObject,
+    action: AlertAction,
+    occurred_at: datetime,
 ) -> AlertSignal:
-    event = as_object(body["event"], "event")
-    happened = parse_timestamp(event.get("time"), field="event.time")
+    group_id = req_str(group, "id", "alert_group")
     created = parse_timestamp(group.get("created_at"), field="alert_group.created_at")
     resolved = parse_timestamp(group.get("resolved_at"), field="alert_group.resolved_at")
-    permalinks = group.get("permalinks")
-    web = None
-    if permalinks is not None:
-        web = opt_str(
-            as_object(permalinks, "alert_group.permalinks"), "web", at("alert_group", "permalinks")
-        )
-    integration = body.get("integration")
-    names = as_object(integration, "integration") if integration is not None else {}
+    permalinks = opt_object(group, "permalinks", "alert_group")
+    web = opt_str(permalinks, "web", "alert_group.permalinks")
+    integration = opt_object(body, "integration", "")
 
     return AlertSignal(
         source=SOURCE,
@@ -74,12 +77,12 @@ def _signal(
         labels=str_map(group, "labels", "alert_group"),
         starts_at=created,
         ends_at=resolved,
-        occurred_at=happened or received_at,
+        occurred_at=occurred_at,
         links=[web] if web else [],
         fields=compact(
             {
-                "integration": opt_str(names, "name", "integration"),
-                "team": opt_str(names, "team", "integration"),
+                "integration": opt_str(integration, "name", "integration"),
+                "team": opt_str(integration, "team", "integration"),
             }
         ),
     )

@@ -46,7 +46,8 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
     alert = as_object(body.get("alert"), "alert")
     dedup_key = opt_str(alert, "alias", "alert") or opt_str(alert, "alertId", "alert")
     if not dedup_key:
-        raise BadInput("alert.alias or alert.alertId is required", field="alert.alertId")
+        msg = "alert.alias or alert.alertId is required"
+        raise BadInput(msg, field="alert.alertId")
 
     action = _ACTIONS.get(kind)
     if action is None:

@@ -72,7 +72,11 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
 
 def success_response(dedup_key: str) -> dict[str, str]:
     """PagerDuty's 202 body, for clients that read the key back."""
-    return {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
+    return {
+        "status": "success",
+        "message": "Event processed",
+        "dedup_key": dedup_key,
+    }
 
 
 def error_response(
@@ -83,7 +87,10 @@ def error_response(
 
 
 def _trigger(
-    body: JsonObject, routing_key: str, dedup_key: str | None, received_at: datetime
+    body: JsonObject,
+    routing_key: str,
+    dedup_key: str | None,
+    received_at: datetime,
 ) -> AlertSignal:
     event = as_object(body.get("payload"), "payload")
     summary = _summary(event)
@@ -91,7 +98,10 @@ def _trigger(
     severity = req_str(event, "severity", "payload")
     if severity not in SEVERITIES:
         allowed = ", ".join(SEVERITIES)
-        raise BadInput(f"payload.severity must be one of {allowed}", field="payload.severity")
+        raise BadInput(
+            f"payload.severity must be one of {allowed}",
+            field="payload.severity",
+        )
     timestamp = parse_timestamp(event.get("timestamp"), field="payload.timestamp")
     key = dedup_key or generated_dedup_key(routing_key, summary, source)
 

@@ -26,6 +26,8 @@ _MILLIS_BELOW = 10**14
 _MICROS_BELOW = 10**17
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Go's time.Time{}: what Alertmanager writes for an alert that has not ended.
+_GO_ZERO = (1, 1, 1, 0, 0, 0)
 
 
 def parse_timestamp(value: object, *, field: str) -> datetime | None:
@@ -49,19 +51,18 @@ def _from_text(text: str, field: str) -> datetime | None:
     match = _RFC3339.fullmatch(text.strip())
     if match is None:
         raise _bad(field, text)
-    year, month, day, hour, minute, second, frac, zulu, sign, off_h, off_m = match.groups()
+    *clock, frac, zulu, sign, off_h, off_m = match.groups()
+    year, month, day, hour, minute, second = (int(part) for part in clock)
+    if (year, month, day, hour, minute, second) == _GO_ZERO:
+        return None
     # Python keeps microseconds; the nanoseconds past them are dropped, not
     # rounded, so a time never moves into the next microsecond.
     micros = int((frac or "0").ljust(6, "0")[:6])
     offset = timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
     tz = UTC if zulu else timezone(-offset if sign == "-" else offset)
     try:
-        parsed = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micros, tz
-        )
-        if parsed.year == 1 and parsed.replace(tzinfo=None) == datetime(1, 1, 1):
-            return None
-        return parsed.astimezone(UTC)
+        moment = datetime(year, month, day, hour, minute, second, micros, tz)
+        return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise _bad(field, text) from None
 
@@ -88,4 +89,7 @@ def _bad(field: str, value: object) -> BadInput:
     shown = repr(value)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return BadInput(f"{field} must be an RFC 3339 time or epoch integer, got {shown}", field=field)
+    return BadInput(
+        f"{field} must be an RFC 3339 time or epoch integer, got {shown}",
+        field=field,
+    )
