@@ -13,7 +13,9 @@ Local times that a change skips or repeats are resolved with ``fold=0``:
 * a time the fall-back repeats (01:30 on a day that goes from 02:00 back to
   01:00) means its first occurrence, still on the summer offset.
 
-A window that this leaves empty (a window inside the gap) has no span that day.
+A window wholly inside the gap moves past it whole. One that starts in the gap
+and ends just after it can come out empty (02:30-03:10 reads as 03:30-03:10);
+it has no span that day rather than a negative one.
 """
 
 from __future__ import annotations
@@ -70,9 +72,7 @@ def check_range(start: datetime, end: datetime) -> None:
         raise BadInput(f"range end {end.isoformat()} is before start {start.isoformat()}")
 
 
-def window_spans(
-    window: WorkingWindow, zone: str, start: datetime, end: datetime
-) -> list[Span]:
+def window_spans(window: WorkingWindow, zone: str, start: datetime, end: datetime) -> list[Span]:
     """Every occurrence of ``window`` in ``zone`` that overlaps [start, end).
 
     Spans are whole occurrences, not cut to the range, in time order.
