@@ -93,7 +93,7 @@ def on_duty(regions: Sequence[Region], at: datetime) -> OnDuty:
     slices = sweep(ordered, at - LOOKBACK, at + LOOKAHEAD)
     now = _slice_at(slices, at)
     if now.owner is None:
-        raise BadInput(f"no region in the rotation works in the week before {at.isoformat()}")
+        raise BadInput(f"no region in the rotation works in the week before {at}")
 
     owned = runs(slices)
     i = next(k for k, run in enumerate(owned) if run.start <= at < run.end)
@@ -113,7 +113,12 @@ def _slice_at(slices: Sequence[Slice], at: datetime) -> Slice:
     return next(sl for sl in slices if sl.start <= at < sl.end)
 
 
-def _since(ordered: Sequence[Region], owned: Sequence[Run], i: int, at: datetime) -> datetime:
+def _since(
+    ordered: Sequence[Region],
+    owned: Sequence[Run],
+    i: int,
+    at: datetime,
+) -> datetime:
     run = owned[i]
     if i > 0 and owned[i - 1].owner is not None:
         return run.start
@@ -125,7 +130,11 @@ def _since(ordered: Sequence[Region], owned: Sequence[Run], i: int, at: datetime
     return started[-1] if started else run.start
 
 
-def handoff_schedule(regions: Sequence[Region], start: datetime, end: datetime) -> Schedule:
+def handoff_schedule(
+    regions: Sequence[Region],
+    start: datetime,
+    end: datetime,
+) -> Schedule:
     """Handoffs, gaps and overlaps in [start, end).
 
     A handoff is an instant where ``on_duty(regions, t).region`` changes; one
@@ -139,15 +148,27 @@ def handoff_schedule(regions: Sequence[Region], start: datetime, end: datetime) 
         for before, after in pairwise(slices)
         if after.start >= start and before.owner not in (None, after.owner)
     ]
-    gaps = [span for span, _ in stretches(slices, start, end, min_active=0, max_active=0)]
     overlaps = [
         Overlap(span, [ordered[j] for j in active])
-        for span, active in stretches(slices, start, end, min_active=2, max_active=len(ordered))
+        for span, active in stretches(slices, start, end, _crowded)
     ]
+    gaps = [span for span, _ in stretches(slices, start, end, _empty)]
     return Schedule(handoffs=handoffs, gaps=gaps, overlaps=overlaps)
 
 
-def _handoff(ordered: Sequence[Region], before: Slice, after: Slice) -> Handoff:
+def _crowded(active: tuple[int, ...]) -> bool:
+    return len(active) > 1
+
+
+def _empty(active: tuple[int, ...]) -> bool:
+    return not active
+
+
+def _handoff(
+    ordered: Sequence[Region],
+    before: Slice,
+    after: Slice,
+) -> Handoff:
     assert before.owner is not None and after.owner is not None
     giver, taker = ordered[before.owner], ordered[after.owner]
     return Handoff(

@@ -12,7 +12,7 @@ Regions are referred to by their index in the rotation.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -32,7 +32,7 @@ class Slice:
 
     start: datetime
     end: datetime
-    # None only before the first shift the sweep has seen: nobody has owned yet.
+    # None only before the first shift the sweep sees: nobody has owned yet.
     owner: int | None
     # Regions in their window, in rotation order.
     active: tuple[int, ...]
@@ -53,7 +53,11 @@ class _Shifts:
         return None
 
 
-def sweep(rotation: Sequence[Region], lo: datetime, hi: datetime) -> list[Slice]:
+def sweep(
+    rotation: Sequence[Region],
+    lo: datetime,
+    hi: datetime,
+) -> list[Slice]:
     """Slices covering [lo, hi) in order, for a rotation already sorted."""
     shifts = [_Shifts(_clipped(region, lo, hi)) for region in rotation]
     slices: list[Slice] = []
@@ -68,7 +72,7 @@ def sweep(rotation: Sequence[Region], lo: datetime, hi: datetime) -> list[Slice]
 
 
 def _in_window(shifts: Sequence[_Shifts], at: datetime) -> dict[int, datetime]:
-    """Shift start of every region in its window at ``at``, by rotation index."""
+    """When each region in window at ``at`` began its shift, by index."""
     started: dict[int, datetime] = {}
     for i, sh in enumerate(shifts):
         since = sh.started_at(at)
@@ -85,7 +89,11 @@ def _clipped(region: Region, lo: datetime, hi: datetime) -> list[Span]:
     return [Span(max(span.start, lo), span.end) for span in spans]
 
 
-def _cuts(shifts: Sequence[_Shifts], lo: datetime, hi: datetime) -> list[datetime]:
+def _cuts(
+    shifts: Sequence[_Shifts],
+    lo: datetime,
+    hi: datetime,
+) -> list[datetime]:
     edges = {lo, hi}
     for sh in shifts:
         for span in sh.spans:
@@ -118,16 +126,19 @@ def runs(slices: Sequence[Slice]) -> list[Run]:
 
 
 def stretches(
-    slices: Sequence[Slice], start: datetime, end: datetime, *, min_active: int, max_active: int
+    slices: Sequence[Slice],
+    start: datetime,
+    end: datetime,
+    keep: Callable[[tuple[int, ...]], bool],
 ) -> list[tuple[Span, tuple[int, ...]]]:
-    """Spans within [start, end) with between min and max regions in window.
+    """Spans within [start, end) whose regions in window pass ``keep``.
 
     Neighbouring slices with the same regions in window are joined.
     """
     found: list[tuple[Span, tuple[int, ...]]] = []
     for sl in slices:
         lo, hi = max(sl.start, start), min(sl.end, end)
-        if hi <= lo or not min_active <= len(sl.active) <= max_active:
+        if hi <= lo or not keep(sl.active):
             continue
         if found and found[-1][0].end == lo and found[-1][1] == sl.active:
             found[-1] = (Span(found[-1][0].start, hi), sl.active)

@@ -46,10 +46,12 @@ class Span:
 
     def __post_init__(self) -> None:
         # Normalised here so spans from any zone compare and print alike.
-        object.__setattr__(self, "start", require_aware(self.start, "start").astimezone(UTC))
-        object.__setattr__(self, "end", require_aware(self.end, "end").astimezone(UTC))
-        if self.end <= self.start:
-            raise BadInput(f"span end {self.end} must be after start {self.start}")
+        start = require_aware(self.start, "start").astimezone(UTC)
+        end = require_aware(self.end, "end").astimezone(UTC)
+        if end <= start:
+            raise BadInput(f"span end {end} must be after start {start}")
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -61,7 +63,8 @@ class Span:
 def require_aware(value: datetime, name: str) -> datetime:
     """``value`` unchanged; a naive datetime is refused, not guessed at."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise BadInput(f"{name} must be timezone-aware, got naive {value.isoformat()}")
+        naive = value.isoformat()
+        raise BadInput(f"{name} must be timezone-aware, got naive {naive}")
     return value
 
 
@@ -69,10 +72,15 @@ def check_range(start: datetime, end: datetime) -> None:
     require_aware(start, "start")
     require_aware(end, "end")
     if end < start:
-        raise BadInput(f"range end {end.isoformat()} is before start {start.isoformat()}")
+        raise BadInput(f"range end {end} is before start {start}")
 
 
-def window_spans(window: WorkingWindow, zone: str, start: datetime, end: datetime) -> list[Span]:
+def window_spans(
+    window: WorkingWindow,
+    zone: str,
+    start: datetime,
+    end: datetime,
+) -> list[Span]:
     """Every occurrence of ``window`` in ``zone`` that overlaps [start, end).
 
     Spans are whole occurrences, not cut to the range, in time order.
@@ -94,7 +102,7 @@ def window_spans(window: WorkingWindow, zone: str, start: datetime, end: datetim
 
 
 def _occurrence(window: WorkingWindow, tz: ZoneInfo, day: date) -> Span | None:
-    """The window started on local ``day``, or None if a DST gap swallows it."""
+    """The window started on local ``day``; None if a DST gap empties it."""
     end_day = day + _ONE_DAY if window.crosses_midnight else day
     start = _local_instant(day, window.start, tz)
     end = _local_instant(end_day, window.end, tz)
@@ -132,8 +140,7 @@ def zone_spans(
     runs into the range from before it starts where its first overlapping
     occurrence starts.
     """
-    spans = [s for window in windows for s in window_spans(window, zone, start, end)]
-    return merge(spans)
+    return merge([s for w in windows for s in window_spans(w, zone, start, end)])
 
 
 def region_spans(region: Region, start: datetime, end: datetime) -> list[Span]:
@@ -141,7 +148,11 @@ def region_spans(region: Region, start: datetime, end: datetime) -> list[Span]:
     return zone_spans(region.time_zone, region.working_hours, start, end)
 
 
-def is_working(zone: str, windows: Sequence[WorkingWindow], at: datetime) -> bool:
+def is_working(
+    zone: str,
+    windows: Sequence[WorkingWindow],
+    at: datetime,
+) -> bool:
     """Whether ``at`` falls inside one of ``windows`` read in ``zone``.
 
     Takes a zone and windows rather than a region so a member's own zone can

@@ -22,8 +22,8 @@ from hub.teams.hours import Span
 from hub.teams.models import ALL_DAYS, WORK_DAYS, Region, Weekday, WorkingWindow
 
 
-def z(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def z(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def region(

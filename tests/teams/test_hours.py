@@ -11,8 +11,8 @@ from hub.teams.hours import Span, is_working, region_is_working, region_spans, w
 from hub.teams.models import ALL_DAYS, Region, Weekday, WorkingWindow
 
 
-def z(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def z(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def window(start: time, end: time, days: tuple[Weekday, ...] = tuple(ALL_DAYS)) -> WorkingWindow:
