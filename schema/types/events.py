@@ -11,8 +11,9 @@ from strawberry.types import Info
 
 from hub.events.models import Event
 
+from schema.context import Context
+
 if TYPE_CHECKING:
-    from schema.context import Context
     from schema.types.incidents import IncidentType
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.types import Info
@@ -13,8 +12,7 @@ from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-if TYPE_CHECKING:
-    from schema.context import Context
+from schema.context import Context
 
 
 @strawberry.type(name="StatusTime")

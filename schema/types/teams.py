@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,8 +11,7 @@ from strawberry.types import Info
 from hub.teams import models as m
 from schema.types.enums import ServiceTierEnum, WeekdayEnum
 
-if TYPE_CHECKING:
-    from schema.context import Context
+from schema.context import Context
 
 
 @strawberry.type(name="WorkingWindow")

@@ -1,0 +1,59 @@
+"""Subscriptions: live incident events for a region, a team or one incident."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from hub.events.models import Event
+from hub.events.stream import check_cursor, stream
+from schema.types.events import EventType
+
+from schema.context import Context
+
+
+@strawberry.type
+class EventSubscriptions:
+    @strawberry.subscription(
+        description="Incident events, in sequence order. Pass a cursor as `after` to "
+        "receive what you missed first."
+    )
+    async def incident_events(
+        self,
+        info: Info[Context, None],
+        region: str | None = None,
+        team_id: strawberry.ID | None = None,
+        incident_id: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[EventType, None]:
+        hub = info.context.hub
+        query: dict[str, Any] = {"incident_id": {"$ne": None}}
+        region_id = None
+        if region is not None:
+            region_id = (await hub.teams.resolve_region(region)).id
+            query["region_ids"] = region_id
+        if team_id is not None:
+            await hub.teams.teams.get(str(team_id))
+            query["team_ids"] = str(team_id)
+        if incident_id is not None:
+            await hub.incidents.get(str(incident_id))
+            query["incident_id"] = str(incident_id)
+        after_seq = None
+        if after is not None:
+            retention = timedelta(days=hub.settings.event_retention_days)
+            after_seq = await check_cursor(hub.events, hub.clock, after, retention)
+
+        def wanted(event: Event) -> bool:
+            return (
+                event.incident_id is not None
+                and (region_id is None or region_id in event.region_ids)
+                and (team_id is None or str(team_id) in event.team_ids)
+                and (incident_id is None or event.incident_id == str(incident_id))
+            )
+
+        async for event in stream(hub.events, hub.feed, wanted, query=query, after=after_seq):
+            yield EventType.from_model(event)

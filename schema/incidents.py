@@ -1,0 +1,212 @@
+"""Incident queries and mutations: each converts arguments and calls one flow."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from hub.errors import BadInput, NotFound
+from hub.incidents.models import IncidentDeclare, Status
+from hub.incidents.service import IncidentFilter
+from schema.inputs import build
+from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
+from schema.types.incidents import IncidentType
+
+from schema.context import Context
+
+MAX_PAGE = 100
+
+
+@strawberry.input
+class IncidentFilterInput:
+    statuses: list[StatusEnum] | None = None  # type: ignore[valid-type]
+    severities: list[SeverityEnum] | None = None  # type: ignore[valid-type]
+    categories: list[CategoryEnum] | None = None  # type: ignore[valid-type]
+    team_ids: list[strawberry.ID] | None = None
+    region_ids: list[strawberry.ID] | None = None
+    service_ids: list[strawberry.ID] | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    exercise: bool | None = None
+    text: str | None = None
+
+    def to_domain(self) -> IncidentFilter:
+        return IncidentFilter(
+            statuses=self.statuses or (),
+            severities=self.severities or (),
+            categories=self.categories or (),
+            team_ids=[str(i) for i in self.team_ids or ()],
+            region_ids=[str(i) for i in self.region_ids or ()],
+            service_ids=[str(i) for i in self.service_ids or ()],
+            created_from=self.created_from,
+            created_to=self.created_to,
+            exercise=self.exercise,
+            text=self.text,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class IncidentEdge:
+    cursor: str
+    node: IncidentType
+
+
+@strawberry.type
+class IncidentConnection:
+    edges: list[IncidentEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @strawberry.field
+    def nodes(self) -> list[IncidentType]:
+        return [e.node for e in self.edges]
+
+
+def _cursor(number: int) -> str:
+    return base64.urlsafe_b64encode(f"inc:{number}".encode()).decode()
+
+
+def _number(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        kind, _, value = text.partition(":")
+        if kind == "inc" and value.isdigit():
+            return int(value)
+    except ValueError:
+        pass
+    raise BadInput(f"{cursor!r} is not an incident cursor", argument="after")
+
+
+@strawberry.input
+class DeclareIncidentInput:
+    title: str
+    team_id: strawberry.ID
+    severity: SeverityEnum = SeverityEnum.SEV3  # type: ignore[valid-type]
+    category: CategoryEnum = CategoryEnum.OTHER  # type: ignore[valid-type]
+    summary: str = ""
+    service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    tags: list[str] = strawberry.field(default_factory=list)
+    exercise: bool = False
+    commander: str | None = None
+
+
+@strawberry.type
+class IncidentQueries:
+    @strawberry.field(description="Incidents, newest first")
+    async def incidents(
+        self,
+        info: Info[Context, None],
+        filter: IncidentFilterInput | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> IncidentConnection:
+        if not 0 <= first <= MAX_PAGE:
+            raise BadInput(f"first must be between 0 and {MAX_PAGE}", argument="first")
+        flt = (filter or IncidentFilterInput()).to_domain()
+        hub = info.context.hub
+        before = _number(after) if after else None
+        found = await hub.incidents.page(flt, limit=first + 1, before_number=before)
+        total = await hub.incidents.count(flt)
+        edges = [IncidentEdge(cursor=_cursor(i.number), node=IncidentType.from_model(i))
+                 for i in found[:first]]
+        return IncidentConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(found) > first,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=total,
+        )
+
+    @strawberry.field(description="One incident, by id or by reference (INC-42)")
+    async def incident(
+        self, info: Info[Context, None], id: strawberry.ID | None = None, ref: str | None = None
+    ) -> IncidentType:
+        hub = info.context.hub
+        if id is not None:
+            return IncidentType.from_model(await hub.incidents.get(str(id)))
+        if ref is not None:
+            number = ref.upper().removeprefix("INC-")
+            found = await hub.incidents.by_number(int(number)) if number.isdigit() else None
+            if found is None:
+                raise NotFound(f"no incident {ref!r}", ref=ref)
+            return IncidentType.from_model(found)
+        raise BadInput("give an id or a ref")
+
+
+@strawberry.type
+class IncidentMutations:
+    @strawberry.mutation
+    async def declare_incident(
+        self, info: Info[Context, None], input: DeclareIncidentInput
+    ) -> IncidentType:
+        data = build(IncidentDeclare, strawberry.asdict(input))
+        incident = await info.context.hub.flows.declare(data, actor=info.context.principal.actor)
+        return IncidentType.from_model(incident)
+
+    @strawberry.mutation
+    async def acknowledge_incident(
+        self, info: Info[Context, None], id: strawberry.ID, expected_version: int | None = None
+    ) -> IncidentType:
+        incident = await info.context.hub.flows.acknowledge(
+            str(id), actor=info.context.principal.actor, expected_version=expected_version
+        )
+        return IncidentType.from_model(incident)
+
+    @strawberry.mutation
+    async def change_incident_status(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        status: StatusEnum,  # type: ignore[valid-type]
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> IncidentType:
+        incident = await info.context.hub.flows.change_status(
+            str(id),
+            Status(status),
+            actor=info.context.principal.actor,
+            note=note,
+            expected_version=expected_version,
+        )
+        return IncidentType.from_model(incident)
+
+    @strawberry.mutation
+    async def add_incident_note(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        text: str,
+        expected_version: int | None = None,
+    ) -> IncidentType:
+        incident = await info.context.hub.flows.add_note(
+            str(id), text, actor=info.context.principal.actor, expected_version=expected_version
+        )
+        return IncidentType.from_model(incident)
+
+    @strawberry.mutation
+    async def assign_responder(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        handle: str,
+        role: str = "responder",
+        expected_version: int | None = None,
+    ) -> IncidentType:
+        incident = await info.context.hub.flows.assign_responder(
+            str(id),
+            handle,
+            role=role,
+            actor=info.context.principal.actor,
+            expected_version=expected_version,
+        )
+        return IncidentType.from_model(incident)

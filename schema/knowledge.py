@@ -1,0 +1,133 @@
+"""Queries and mutations for knowledge articles and escalation policies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from hub.escalation.models import PolicyCreate, PolicyUpdate
+from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
+from schema.inputs import build, given
+from schema.types.enums import ArticleKindEnum, TargetKindEnum
+from schema.types.knowledge import ArticleType, PolicyType
+
+from schema.context import Context
+
+
+@strawberry.input
+class ArticleInput:
+    title: str
+    body: str = ""
+    kind: ArticleKindEnum = ArticleKindEnum.RUNBOOK  # type: ignore[valid-type]
+    tags: list[str] = strawberry.field(default_factory=list)
+    service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    owner: str | None = None
+    review_by: date | None = None
+    source_url: str | None = None
+
+
+@strawberry.input
+class ArticleUpdateInput:
+    title: str | None = strawberry.UNSET
+    body: str | None = strawberry.UNSET
+    kind: ArticleKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    tags: list[str] | None = strawberry.UNSET
+    service_ids: list[strawberry.ID] | None = strawberry.UNSET
+    owner: str | None = strawberry.UNSET
+    review_by: date | None = strawberry.UNSET
+    change_summary: str = ""
+
+
+@strawberry.input
+class TargetInput:
+    kind: TargetKindEnum  # type: ignore[valid-type]
+    value: str = ""
+
+
+@strawberry.input
+class LevelInput:
+    targets: list[TargetInput]
+    delay_minutes: int = 15
+
+
+@strawberry.input
+class PolicyInput:
+    name: str
+    levels: list[LevelInput]
+    description: str = ""
+    repeat: int = 0
+
+
+@strawberry.input
+class PolicyUpdateInput:
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    levels: list[LevelInput] | None = strawberry.UNSET
+    repeat: int | None = strawberry.UNSET
+
+
+@strawberry.type
+class KnowledgeQueries:
+    @strawberry.field
+    async def knowledge_articles(
+        self,
+        info: Info[Context, None],
+        kind: ArticleKindEnum | None = None,  # type: ignore[valid-type]
+        tag: str | None = None,
+    ) -> list[ArticleType]:
+        found = await info.context.hub.knowledge.list(
+            kind=ArticleKind(kind) if kind else None, tag=tag
+        )
+        return [ArticleType.from_model(a) for a in found]
+
+    @strawberry.field
+    async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:
+        return ArticleType.from_model(await info.context.hub.knowledge.repo.get(str(id)))
+
+    @strawberry.field
+    async def escalation_policies(self, info: Info[Context, None]) -> list[PolicyType]:
+        return [PolicyType.from_model(p) for p in await info.context.hub.policies.list()]
+
+    @strawberry.field
+    async def escalation_policy(self, info: Info[Context, None], id: strawberry.ID) -> PolicyType:
+        return PolicyType.from_model(await info.context.hub.policies.repo.get(str(id)))
+
+
+@strawberry.type
+class KnowledgeMutations:
+    @strawberry.mutation
+    async def create_knowledge_article(
+        self, info: Info[Context, None], input: ArticleInput
+    ) -> ArticleType:
+        data = build(ArticleCreate, strawberry.asdict(input))
+        article = await info.context.hub.knowledge.create(
+            data=data, actor=info.context.principal.actor
+        )
+        return ArticleType.from_model(article)
+
+    @strawberry.mutation
+    async def update_knowledge_article(
+        self, info: Info[Context, None], id: strawberry.ID, input: ArticleUpdateInput
+    ) -> ArticleType:
+        data = build(ArticleUpdate, given(strawberry.asdict(input)))
+        article = await info.context.hub.knowledge.update(
+            article_id=str(id), data=data, actor=info.context.principal.actor
+        )
+        return ArticleType.from_model(article)
+
+    @strawberry.mutation
+    async def create_escalation_policy(
+        self, info: Info[Context, None], input: PolicyInput
+    ) -> PolicyType:
+        data = build(PolicyCreate, strawberry.asdict(input))
+        return PolicyType.from_model(await info.context.hub.policies.create(data=data))
+
+    @strawberry.mutation
+    async def update_escalation_policy(
+        self, info: Info[Context, None], id: strawberry.ID, input: PolicyUpdateInput
+    ) -> PolicyType:
+        data = build(PolicyUpdate, given(strawberry.asdict(input)))
+        policy = await info.context.hub.policies.update(policy_id=str(id), data=data)
+        return PolicyType.from_model(policy)
