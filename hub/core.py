@@ -20,6 +20,7 @@ from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
 from hub.incidents.service import IncidentService
 from hub.knowledge.service import KnowledgeService
+from hub.scheduler.jobs import Scheduler
 from hub.settings import Settings
 from hub.storage.client import Database, connect
 from hub.storage.indexes import ensure_indexes
@@ -40,6 +41,7 @@ class Hub:
         shared_client: Any | None = None,
     ) -> None:
         self.settings = settings
+        self._started = False
         self.clock: Clock = clock or SystemClock()
         self.db: Database = connect(settings, shared_client=shared_client)
         self.events = EventLog(self.db)
@@ -55,14 +57,24 @@ class Hub:
         self.knowledge = KnowledgeService(self.db, self.clock)
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
+        self.scheduler = Scheduler(self.db, self.clock)
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
 
-    async def start(self) -> None:
+    async def start(self, *, run_scheduler: bool = True) -> None:
+        if self._started:
+            return
+        self._started = True
         await ensure_indexes(self.db)
         await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
         await self.feed.start()
+        if run_scheduler:
+            self.scheduler.start()
 
     async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        await self.scheduler.stop()
         await self.feed.stop()

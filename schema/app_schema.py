@@ -30,7 +30,7 @@ def build_schema() -> strawberry.federation.Schema:
         types=ENTITY_TYPES,
         extensions=[
             HubErrors,
-            QueryDepthLimiter(max_depth=12),
-            MaxAliasesLimiter(max_alias_count=30),
+            lambda: QueryDepthLimiter(max_depth=12),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
         ],
     )

@@ -1,0 +1,156 @@
+"""Declaring an incident and walking its lifecycle over GraphQL."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from hub.core import Hub
+from hub.demo import DemoData
+from tests.conftest import GraphQLFailed, gql
+
+DECLARE = """
+mutation($input: DeclareIncidentInput!) {
+  declareIncident(input: $input) {
+    id ref status severity version region { name } team { slug }
+    timeline { type sequence cursor actor }
+  }
+}"""
+
+STATUS = """
+mutation($id: ID!, $status: IncidentStatus!, $v: Int) {
+  changeIncidentStatus(id: $id, status: $status, expectedVersion: $v) {
+    id status version statusTimes { status at }
+  }
+}"""
+
+
+async def declare(api: httpx.AsyncClient, team_id: str, **extra: object) -> dict:
+    variables = {"input": {"title": "Checkout errors", "teamId": team_id, "severity": "SEV2",
+                           **extra}}
+    data = await gql(api, DECLARE, variables, headers={"x-hub-actor": "olivia"})
+    return data["declareIncident"]
+
+
+async def test_declare_opens_a_triggered_incident_in_the_team_region(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+
+    assert incident["ref"].startswith("INC-")
+    assert incident["status"] == "TRIGGERED"
+    assert incident["region"]["name"] == "London"
+    assert [e["type"] for e in incident["timeline"]] == ["incident.declared"]
+    assert incident["timeline"][0]["actor"] == "olivia"
+
+
+async def test_lifecycle_keeps_the_time_of_each_status(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    ack = await gql(api, "mutation($id: ID!) { acknowledgeIncident(id: $id) { status } }",
+                    {"id": incident["id"]})
+    assert ack["acknowledgeIncident"]["status"] == "ACKNOWLEDGED"
+    for status in ["INVESTIGATING", "MITIGATED", "RESOLVED", "CLOSED"]:
+        moved = await gql(api, STATUS, {"id": incident["id"], "status": status})
+    final = moved["changeIncidentStatus"]
+    assert [s["status"] for s in final["statusTimes"]] == [
+        "TRIGGERED", "ACKNOWLEDGED", "INVESTIGATING", "MITIGATED", "RESOLVED", "CLOSED"
+    ]
+    assert final["version"] == 6
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ([], "CLOSED"),  # TRIGGERED cannot jump to CLOSED
+        (["RESOLVED", "CLOSED"], "INVESTIGATING"),  # CLOSED is final
+        (["INVESTIGATING"], "ACKNOWLEDGED"),  # no way back to ACKNOWLEDGED
+    ],
+)
+async def test_invalid_transition_is_refused_and_changes_nothing(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, path: list[str], target: str
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    for status in path:
+        await gql(api, STATUS, {"id": incident["id"], "status": status})
+    before = await hub.incidents.get(incident["id"])
+    events_before = len(await hub.events.for_incident(incident["id"]))
+
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, STATUS, {"id": incident["id"], "status": target})
+
+    assert failed.value.codes == ["INVALID_TRANSITION"]
+    assert target in failed.value.errors[0]["message"]
+    after = await hub.incidents.get(incident["id"])
+    assert after == before
+    assert len(await hub.events.for_incident(incident["id"])) == events_before
+
+
+async def test_acknowledging_twice_is_an_invalid_transition(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    ack = "mutation($id: ID!) { acknowledgeIncident(id: $id) { status } }"
+    await gql(api, ack, {"id": incident["id"]})
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, ack, {"id": incident["id"]})
+    assert failed.value.codes == ["INVALID_TRANSITION"]
+
+
+async def test_notes_and_responders_land_on_the_timeline(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    await gql(api, 'mutation($id: ID!) { addIncidentNote(id: $id, text: "Rolled back") { id } }',
+              {"id": incident["id"]})
+    assigned = await gql(
+        api,
+        'mutation($id: ID!) { assignResponder(id: $id, handle: "tomasz", role: "commander") '
+        "{ commander responders { handle role } timeline { type data } } }",
+        {"id": incident["id"]},
+    )
+    result = assigned["assignResponder"]
+    assert result["commander"] == "tomasz"
+    assert result["responders"] == [{"handle": "tomasz", "role": "commander"}]
+    assert [e["type"] for e in result["timeline"]] == [
+        "incident.declared", "incident.note_added", "incident.responder_assigned"
+    ]
+    assert result["timeline"][1]["data"]["text"] == "Rolled back"
+
+
+async def test_stale_expected_version_is_a_conflict(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    await gql(api, STATUS, {"id": incident["id"], "status": "INVESTIGATING", "v": 1})
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, STATUS, {"id": incident["id"], "status": "MITIGATED", "v": 1})
+    assert failed.value.codes == ["CONFLICT"]
+
+
+async def test_declare_with_bad_input_names_the_field(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await declare(api, demo.team_ids["sre-emea"], title="x" * 301)
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    assert "title" in failed.value.errors[0]["message"]
+    assert await hub.incidents.collection.count({}) == 0
+
+
+async def test_incidents_filter_and_paginate(api: httpx.AsyncClient, demo: DemoData) -> None:
+    for team in ["sre-emea", "sre-apac", "sre-emea"]:
+        await declare(api, demo.team_ids[team])
+    query = """query($f: IncidentFilterInput, $after: String) {
+      incidents(filter: $f, first: 1, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { ref team { slug } } }
+      }}"""
+    first = (await gql(api, query, {"f": {"teamIds": [demo.team_ids["sre-emea"]]}}))["incidents"]
+    assert first["totalCount"] == 2
+    assert first["pageInfo"]["hasNextPage"] is True
+    second = (await gql(api, query, {"f": {"teamIds": [demo.team_ids["sre-emea"]]},
+                                      "after": first["pageInfo"]["endCursor"]}))["incidents"]
+    refs = [first["edges"][0]["node"]["ref"], second["edges"][0]["node"]["ref"]]
+    assert refs == ["INC-3", "INC-1"]
+    assert second["pageInfo"]["hasNextPage"] is False
