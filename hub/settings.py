@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # the engine has no change streams.
     tail_interval: float = Field(default=0.25, gt=0)
 
+    # An admin API token created at start when set: the way in for a fresh
+    # deployment, which otherwise has no credential at all.
+    admin_token: SecretStr | None = None
+
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)
 

@@ -30,6 +30,11 @@ from hub.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REAL_URI = os.environ.get("HUB_TEST_MONGODB_URI")
+# The admin token every test hub is started with (settings.admin_token).
+ADMIN_TOKEN = "test-admin-token"
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+# What a websocket client sends as its connection_init payload.
+WS_INIT = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def shared_path(*parts: str) -> Path:
@@ -45,7 +50,7 @@ def shared_path(*parts: str) -> Path:
 
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database": f"test_{uuid.uuid4().hex[:12]}", "tail_interval": 0.05,
-                              "sequence_gap_wait": 0.5}
+                              "sequence_gap_wait": 0.5, "admin_token": ADMIN_TOKEN}
     if REAL_URI:
         values["mongodb_uri"] = REAL_URI
     values.update(overrides)
@@ -85,7 +90,9 @@ async def demo(hub: Hub) -> DemoData:
 async def api(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://hub.test", headers=AUTH
+    ) as client:
         yield client
 
 
