@@ -21,6 +21,7 @@ from hub.incidents.flows import IncidentFlows
 from hub.incidents.service import IncidentService
 from hub.knowledge.service import KnowledgeService
 from hub.scheduler.jobs import Scheduler
+from hub.scheduler.reactions import Reactions
 from hub.settings import Settings
 from hub.storage.client import Database, connect
 from hub.storage.indexes import ensure_indexes
@@ -58,6 +59,7 @@ class Hub:
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
+        self.reactions = Reactions(self.db, self.events, self.feed, self.clock)
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
@@ -71,10 +73,12 @@ class Hub:
         await self.feed.start()
         if run_scheduler:
             self.scheduler.start()
+            self.reactions.start()
 
     async def stop(self) -> None:
         if not self._started:
             return
         self._started = False
+        await self.reactions.stop()
         await self.scheduler.stop()
         await self.feed.stop()
