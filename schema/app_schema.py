@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
-from schema.errors import HubErrors
+from schema.errors import map_errors
 from schema.events import EventSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
@@ -22,14 +24,23 @@ Subscription = merge_types("Subscription", (EventSubscriptions,))
 ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]
 
 
-def build_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
+class HubSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry calls this for queries, mutations and every subscription
+        # result alike; mapping in place here covers all transports.
+        context = execution_context.context if execution_context else None
+        map_errors(errors, getattr(context, "request_id", "-"))
+
+
+def build_schema() -> HubSchema:
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=ENTITY_TYPES,
         extensions=[
-            HubErrors,
             lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxAliasesLimiter(max_alias_count=30),
         ],

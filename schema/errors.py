@@ -9,12 +9,10 @@ logged with the request id that the client also receives.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
 from pydantic import ValidationError
-from strawberry.extensions import SchemaExtension
 
 from hub.errors import BadInput, HubError
 
@@ -67,12 +65,6 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
     )
 
 
-class HubErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        result.errors = [to_graphql_error(e, request_id) for e in result.errors]
+def map_errors(errors: list[GraphQLError], request_id: str) -> None:
+    """Rewrite ``errors`` in place, so every transport sends the mapped ones."""
+    errors[:] = [to_graphql_error(e, request_id) for e in errors]
