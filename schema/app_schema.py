@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from schema.errors import map_errors
 from schema.events import EventSubscriptions

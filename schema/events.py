@@ -12,9 +12,8 @@ from strawberry.types import Info
 from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
-from schema.types.events import EventType
-
 from schema.context import Context
+from schema.types.events import EventType
 
 
 @strawberry.type

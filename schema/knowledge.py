@@ -9,11 +9,10 @@ from strawberry.types import Info
 
 from hub.escalation.models import PolicyCreate, PolicyUpdate
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
+from schema.context import Context
 from schema.inputs import build, given
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
 from schema.types.knowledge import ArticleType, PolicyType
-
-from schema.context import Context
 
 
 @strawberry.input

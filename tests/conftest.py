@@ -69,7 +69,7 @@ def clock() -> ManualClock:
 
 async def _drop(hub: Hub) -> None:
     if not hub.db.embedded:
-        await hub.db._client.drop_database(hub.db.name)  # noqa: SLF001 - test cleanup only
+        await hub.db._client.drop_database(hub.db.name)
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ class Reactions:
             await reaction.handler(event)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - retried, then recorded; never silently lost
+        except Exception:
             reaction.failures += 1
             if reaction.failures < MAX_ATTEMPTS:
                 log.warning("event=reaction.retry reaction=%s event_seq=%s attempt=%d",
@@ -157,7 +157,7 @@ class Reactions:
         while True:
             try:
                 await self.run_pending()
-            except Exception:  # noqa: BLE001 - keep reacting; the next round retries
+            except Exception:
                 log.exception("event=reaction.loop_error retry_in=%ss",
                               self._poll.total_seconds())
             with contextlib.suppress(TimeoutError):

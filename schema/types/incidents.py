@@ -8,11 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from hub.incidents import models as m
+from schema.context import Context
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.teams import RegionType, ServiceType, TeamType
-
-from schema.context import Context
 
 
 @strawberry.type(name="StatusTime")

@@ -9,9 +9,8 @@ from strawberry.types import Info
 
 from hub.escalation import models as em
 from hub.knowledge import models as km
-from schema.types.enums import ArticleKindEnum, TargetKindEnum
-
 from schema.context import Context
+from schema.types.enums import ArticleKindEnum, TargetKindEnum
 
 
 @strawberry.federation.type(name="KnowledgeArticle", keys=["id"])

@@ -9,9 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from hub.teams import models as m
-from schema.types.enums import ServiceTierEnum, WeekdayEnum
-
 from schema.context import Context
+from schema.types.enums import ServiceTierEnum, WeekdayEnum
 
 
 @strawberry.type(name="WorkingWindow")
@@ -44,7 +43,9 @@ class RegionType:
         )
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> RegionType | None:
+    async def resolve_reference(
+        cls, info: Info[Context, None], id: strawberry.ID
+    ) -> RegionType | None:
         found = await info.context.loaders.region.load(str(id))
         return cls.from_model(found) if found else None
 
@@ -100,7 +101,9 @@ class TeamType:
         )
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> TeamType | None:
+    async def resolve_reference(
+        cls, info: Info[Context, None], id: strawberry.ID
+    ) -> TeamType | None:
         found = await info.context.loaders.team.load(str(id))
         return cls.from_model(found) if found else None
 
@@ -119,7 +122,9 @@ class ServiceType:
 
     @classmethod
     def from_model(cls, s: m.Service) -> ServiceType:
-        return cls(id=strawberry.ID(s.id), name=s.name, tier=s.tier, team_id=strawberry.ID(s.team_id))
+        return cls(
+            id=strawberry.ID(s.id), name=s.name, tier=s.tier, team_id=strawberry.ID(s.team_id)
+        )
 
     @classmethod
     async def resolve_reference(

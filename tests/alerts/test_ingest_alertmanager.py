@@ -80,7 +80,8 @@ async def test_all_shared_payloads_in_a_row_are_listed(
         assert (await api.post(URL, json=example["payload"])).status_code == 202
     listed = await incidents(api)
     # One incident per alert group; the kube-prometheus pair shares one and resolves it.
-    group_keys = {e["payload"]["groupKey"] for e in examples(shared / "a_alertmanager_webhooks.json")}
+    shared_examples = examples(shared / "a_alertmanager_webhooks.json")
+    group_keys = {e["payload"]["groupKey"] for e in shared_examples}
     assert len(listed) == len(group_keys)
     resolved = [i for i in listed if i["status"] == "RESOLVED"]
     assert len(resolved) == 1
@@ -160,7 +161,9 @@ async def test_unknown_key_is_404_and_stores_nothing(
     assert await hub.db["alert_groups"].count({}) == 0
 
 
-async def test_body_over_the_limit_is_413(api: httpx.AsyncClient, hub: Hub, demo: DemoData) -> None:
+async def test_body_over_the_limit_is_413(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
     big = json.dumps({"alerts": ["x" * 1024] * (hub.settings.max_body_bytes // 1024 + 1)})
     response = await api.post(URL, content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
