@@ -115,11 +115,16 @@ class LiveSubscription {
 
 // ---- Time --------------------------------------------------------------------
 
+// "2025-06-02 09:14:03 BST": sortable, unambiguous, on the given clock.
 function formatTime(iso, timeZone) {
   const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
     minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone,
     timeZoneName: "short" };
-  return new Intl.DateTimeFormat("en-GB", options).format(new Date(iso));
+  const parts = {};
+  new Intl.DateTimeFormat("en-GB", options).formatToParts(new Date(iso))
+    .forEach((part) => { parts[part.type] = part.value; });
+  return `${parts.year}-${parts.month}-${parts.day} ` +
+    `${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
 }
 
 function timeCell(iso, timeZone, withUtc = true) {
