@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from importlib import resources
 from datetime import timedelta
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI

@@ -1,10 +1,10 @@
 """``HubClient``: the hub's common operations as typed async methods.
 
-    async with HubClient("http://localhost:8000", token="...") as hub:
-        incident = await hub.declare("Checkout errors", team="sre-emea")
-        await hub.acknowledge(incident.ref)
-        async for event in hub.subscribe("London"):
-            print(event.sequence, event.type)
+async with HubClient("http://localhost:8000", token="...") as hub:
+    incident = await hub.declare("Checkout errors", team="sre-emea")
+    await hub.acknowledge(incident.ref)
+    async for event in hub.subscribe("London"):
+        print(event.sequence, event.type)
 """
 
 from __future__ import annotations
@@ -76,8 +76,9 @@ class HubClient:
         self, filter: dict[str, Any] | None = None, *, page_size: int = 50
     ) -> AsyncIterator[Incident]:
         """Every incident matching ``filter``, newest first, page after page."""
-        pages = paginate(self.gql, doc.INCIDENTS, "incidents", {"filter": filter},
-                         page_size=page_size)
+        pages = paginate(
+            self.gql, doc.INCIDENTS, "incidents", {"filter": filter}, page_size=page_size
+        )
         return _typed(pages, Incident)
 
     async def incident(self, ref_or_id: str) -> Incident:
@@ -121,8 +122,11 @@ class HubClient:
     async def change_status(
         self, incident: str, status: str, *, note: str | None = None
     ) -> Incident:
-        variables = {"id": await self.incident_id(incident), "status": status.upper(),
-                     "note": note}
+        variables = {
+            "id": await self.incident_id(incident),
+            "status": status.upper(),
+            "note": note,
+        }
         data = await self.execute(doc.CHANGE_STATUS, variables)
         return Incident.model_validate(data["changeIncidentStatus"])
 
@@ -186,8 +190,9 @@ class HubClient:
         """Incident events for a region (or team, or incident), resumed by cursor
         across dropped connections until the caller stops iterating."""
         variables = {"region": region, "teamId": team_id, "incidentId": incident_id}
-        return self._live(doc.INCIDENT_EVENTS, "incidentEvents", variables, after,
-                          backoff, on_retry)
+        return self._live(
+            doc.INCIDENT_EVENTS, "incidentEvents", variables, after, backoff, on_retry
+        )
 
     def subscribe_handoffs(
         self,
@@ -197,8 +202,9 @@ class HubClient:
         backoff: Backoff | None = None,
         on_retry: RetryHook | None = None,
     ) -> AsyncIterator[Event]:
-        return self._live(doc.HANDOFF_EVENTS, "handoffEvents", {"region": region}, after,
-                          backoff, on_retry)
+        return self._live(
+            doc.HANDOFF_EVENTS, "handoffEvents", {"region": region}, after, backoff, on_retry
+        )
 
     def _live(
         self,
@@ -212,13 +218,13 @@ class HubClient:
         init = auth_headers(self.token)
 
         async def open_stream(cursor: str | None) -> AsyncIterator[Event]:
-            stream = subscription(self.ws_url, document, {**variables, "after": cursor},
-                                  init_payload=init)
+            stream = subscription(
+                self.ws_url, document, {**variables, "after": cursor}, init_payload=init
+            )
             async for data in stream:
                 yield Event.model_validate(data[field])
 
-        return resuming(open_stream, after=after, backoff=backoff or Backoff(),
-                        on_retry=on_retry)
+        return resuming(open_stream, after=after, backoff=backoff or Backoff(), on_retry=on_retry)
 
     # Lookups
 
@@ -241,12 +247,12 @@ class HubClient:
     async def root_fields(self) -> dict[str, set[str]]:
         """The names of the hub's query, mutation and subscription fields."""
         data = await self.execute(doc.ROOT_FIELDS)
-        return {kind: {f["name"] for f in (data[kind] or {}).get("fields") or []}
-                for kind in ("query", "mutation", "subscription")}
+        return {
+            kind: {f["name"] for f in (data[kind] or {}).get("fields") or []}
+            for kind in ("query", "mutation", "subscription")
+        }
 
-    async def _with_input(
-        self, mutation: str, document: str, values: dict[str, Any]
-    ) -> Any:
+    async def _with_input(self, mutation: str, document: str, values: dict[str, Any]) -> Any:
         # The input type's name is the server's choice; asking for it keeps
         # the SDK working whatever the schema calls it.
         name = self._input_types.get(mutation) or await self._input_type(mutation)
@@ -271,8 +277,8 @@ def _ref_or_id(value: str) -> dict[str, str]:
     return {"ref": value} if REF.match(value) else {"id": value}
 
 
-async def _typed(pages: AsyncIterator[dict[str, Any]], model: type[Incident]) -> AsyncIterator[
-    Incident
-]:
+async def _typed(
+    pages: AsyncIterator[dict[str, Any]], model: type[Incident]
+) -> AsyncIterator[Incident]:
     async for node in pages:
         yield model.model_validate(node)

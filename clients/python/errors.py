@@ -32,7 +32,7 @@ class HubAPIError(HubClientError):
     """Raised when the hub refused an operation; carries every error it sent."""
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
-        first = errors[0] if errors else {"message": "unknown error"}
+        first: dict[str, Any] = errors[0] if errors else {"message": "unknown error"}
         extensions = dict(first.get("extensions") or {})
         code = str(extensions.get("code") or "INTERNAL_SERVER_ERROR")
         super().__init__(str(first.get("message", "")), code=code, extensions=extensions)

@@ -23,8 +23,9 @@ async def paginate(
     """
     after: str | None = None
     while True:
-        data = await gql.execute(document, {**(variables or {}), "first": page_size,
-                                            "after": after})
+        data = await gql.execute(
+            document, {**(variables or {}), "first": page_size, "after": after}
+        )
         connection = data[field]
         for edge in connection["edges"]:
             yield edge["node"]

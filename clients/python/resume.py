@@ -25,8 +25,12 @@ log = logging.getLogger(__name__)
 # Close codes that retrying cannot fix: a malformed request, a bad or
 # insufficient credential, a refused subprotocol. Any other close (a restart,
 # a slow subscriber dropped by the hub) is worth resuming after.
-FATAL_CLOSE_CODES = {4400: "BAD_REQUEST", 4401: "UNAUTHENTICATED", 4403: "FORBIDDEN",
-                     4406: "BAD_REQUEST"}
+FATAL_CLOSE_CODES = {
+    4400: "BAD_REQUEST",
+    4401: "UNAUTHENTICATED",
+    4403: "FORBIDDEN",
+    4406: "BAD_REQUEST",
+}
 
 Opener = Callable[[str | None], AsyncIterator[Event]]
 RetryHook = Callable[[float, BaseException], None]
@@ -79,8 +83,13 @@ async def resuming(
         if backoff.max_attempts is not None and attempt > backoff.max_attempts:
             raise HubUnavailable(f"gave up after {attempt - 1} attempts: {failure!r}")
         wait = backoff.delay(attempt)
-        log.info("event=sdk.resubscribe attempt=%d wait=%.2f cursor=%s error=%r",
-                 attempt, wait, cursor, failure)
+        log.info(
+            "event=sdk.resubscribe attempt=%d wait=%.2f cursor=%s error=%r",
+            attempt,
+            wait,
+            cursor,
+            failure,
+        )
         if on_retry is not None:
             on_retry(wait, failure)
         await asyncio.sleep(wait)
@@ -94,4 +103,3 @@ def _raise_if_fatal(exc: ConnectionClosed) -> None:
             f"the hub closed the subscription: {code} {reason}".strip(),
             code=FATAL_CLOSE_CODES[code],
         ) from exc
-

@@ -52,12 +52,16 @@ async def region_calendar(
     teams = await hub.teams.list_teams(region_id=found.id)
     start = _local_midnight(hub.clock.now(), found.time_zone)
     end = start + timedelta(days=days)
-    calendar = build_calendar(found, regions, [t.slug for t in teams], start, end,
-                              stamp=hub.clock.now())
+    calendar = build_calendar(
+        found, regions, [t.slug for t in teams], start, end, stamp=hub.clock.now()
+    )
     log.info("event=calendar.served region=%s days=%d", found.name, days)
     filename = f"{found.name.lower().replace(' ', '-')}.ics"
-    return Response(calendar.to_ical(), media_type=MEDIA_TYPE,
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return Response(
+        calendar.to_ical(),
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
 
 
 def build_calendar(
@@ -101,13 +105,15 @@ def _handoff(region: Region, handoff: Handoff, zone: ZoneInfo, stamp: datetime) 
     giver, taker = handoff.from_region, handoff.to_region
     at = handoff.at.astimezone(zone)
     event = Event()
-    event.add("uid", f"handoff-{region.id}-{giver.id}-{int(handoff.at.timestamp())}"
-                     "@incident-hub")
+    event.add("uid", f"handoff-{region.id}-{giver.id}-{int(handoff.at.timestamp())}@incident-hub")
     event.add("dtstamp", stamp)
     event.add("summary", f"Handoff: {giver.name} -> {taker.name}")
-    event.add("description", f"{giver.name} hands new incidents to {taker.name} at "
-              f"{handoff.from_local:%H:%M %Z} ({giver.name}), "
-              f"{handoff.to_local:%H:%M %Z} ({taker.name}).")
+    event.add(
+        "description",
+        f"{giver.name} hands new incidents to {taker.name} at "
+        f"{handoff.from_local:%H:%M %Z} ({giver.name}), "
+        f"{handoff.to_local:%H:%M %Z} ({taker.name}).",
+    )
     event.add("dtstart", at)
     event.add("dtend", at)
     event.add("categories", ["handoff"])

@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 async def serve_on(hub: Hub, port: int) -> AsyncIterator[LiveServer]:
     """The real app under uvicorn on ``port``; the hub stops when it exits."""
     app = create_app(hub.settings, hub=hub)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="auto",
-                            lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="auto", lifespan="on"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -36,8 +37,7 @@ async def serve_on(hub: Hub, port: int) -> AsyncIterator[LiveServer]:
             task.result()
         await asyncio.sleep(0.01)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", hub,
-                         server)
+        yield LiveServer(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql", hub, server)
     finally:
         server.should_exit = True
         await task
@@ -59,13 +59,21 @@ async def require_fields(client: HubClient, kind: str, *names: str) -> None:
     present = (await client.root_fields())[kind]
     missing = [n for n in names if n not in present]
     if missing:
-        pytest.skip(f"this hub's schema has no {kind} field {', '.join(missing)} yet; "
-                    "the test runs once the server side is merged")
+        pytest.skip(
+            f"this hub's schema has no {kind} field {', '.join(missing)} yet; "
+            "the test runs once the server side is merged"
+        )
 
 
 def hubctl_env(url: str) -> dict[str, str]:
-    env = {**os.environ, "HUBCTL_URL": url, "HUBCTL_TOKEN": ADMIN_TOKEN,
-           "PYTHONUNBUFFERED": "1", "COLUMNS": "200", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "HUBCTL_URL": url,
+        "HUBCTL_TOKEN": ADMIN_TOKEN,
+        "PYTHONUNBUFFERED": "1",
+        "COLUMNS": "200",
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("HUBCTL_ACTOR", None)
     return env
 

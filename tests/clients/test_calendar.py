@@ -34,8 +34,7 @@ async def http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def feed(http: httpx.AsyncClient, region: str, **params: object) -> Calendar:
-    response = await http.get(f"/calendar/{region}.ics",
-                              params={"token": ADMIN_TOKEN, **params})
+    response = await http.get(f"/calendar/{region}.ics", params={"token": ADMIN_TOKEN, **params})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/calendar")
     return Calendar.from_ical(response.content)
@@ -78,8 +77,11 @@ async def test_handoffs_into_and_out_of_the_region(http: httpx.AsyncClient) -> N
 
     handoffs = events(cal, "handoff")
     summaries = {str(h["summary"]) for h in handoffs}
-    first_in = min(h.decoded("dtstart") for h in handoffs
-                   if str(h["summary"]) == "Handoff: Singapore -> London")
+    first_in = min(
+        h.decoded("dtstart")
+        for h in handoffs
+        if str(h["summary"]) == "Handoff: Singapore -> London"
+    )
 
     assert summaries == {"Handoff: Singapore -> London", "Handoff: London -> San Francisco"}
     assert len(handoffs) == 14
@@ -93,8 +95,9 @@ async def test_uids_are_stable_between_fetches(http: httpx.AsyncClient) -> None:
 
 
 async def test_a_bearer_header_works_like_the_query_token(http: httpx.AsyncClient) -> None:
-    response = await http.get("/calendar/San Francisco.ics",
-                              headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    response = await http.get(
+        "/calendar/San Francisco.ics", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
     assert response.status_code == 200
     assert "TZID=America/Los_Angeles" in response.text
 

@@ -10,9 +10,13 @@ from tests.clients.live import require_fields
 from tests.clients.test_hubctl import hubctl
 from tests.conftest import LiveServer
 
-BRIEF = HandoffBrief(current_status="5xx at 2%, rolled back", tried="rollback",
-                     next_actions=[NextAction(text="watch error budget")],
-                     risks="retry storm", links=["https://runbooks/checkout"])
+BRIEF = HandoffBrief(
+    current_status="5xx at 2%, rolled back",
+    tried="rollback",
+    next_actions=[NextAction(text="watch error budget")],
+    risks="retry storm",
+    links=["https://runbooks/checkout"],
+)
 
 
 async def test_accepting_a_handoff_moves_ownership(sdk: HubClient) -> None:
@@ -48,9 +52,19 @@ async def test_hubctl_handoff_propose_and_accept(demo_live: LiveServer, sdk: Hub
     await require_fields(sdk, "mutation", "proposeHandoff", "acceptHandoff")
     incident = await sdk.declare("Queue backlog", team="sre-emea")
 
-    proposed = await hubctl(demo_live, "--json", "handoff", "propose", incident.ref,
-                            "--to-team", "sre-amer", "--status", "draining",
-                            "--next", "scale consumers")
+    proposed = await hubctl(
+        demo_live,
+        "--json",
+        "handoff",
+        "propose",
+        incident.ref,
+        "--to-team",
+        "sre-amer",
+        "--status",
+        "draining",
+        "--next",
+        "scale consumers",
+    )
     handoff_id = json.loads(proposed.out)["id"]
     accepted = await hubctl(demo_live, "handoff", "accept", handoff_id)
 

@@ -50,8 +50,9 @@ def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_declare_then_list_shows_local_and_utc_times(demo_live: LiveServer) -> None:
-    declared = await hubctl(demo_live, "--json", "declare", "Checkout 5xx", "--team",
-                            "sre-emea", "--severity", "sev2")
+    declared = await hubctl(
+        demo_live, "--json", "declare", "Checkout 5xx", "--team", "sre-emea", "--severity", "sev2"
+    )
     ref = json.loads(declared.out)["ref"]
 
     listed = await hubctl(demo_live, "incidents", "list", "--region", "London")
@@ -63,8 +64,9 @@ async def test_declare_then_list_shows_local_and_utc_times(demo_live: LiveServer
 
 
 async def test_show_prints_the_timeline(demo_live: LiveServer) -> None:
-    ref = json.loads((await hubctl(demo_live, "--json", "declare", "Disk full", "--team",
-                                   "sre-apac")).out)["ref"]
+    ref = json.loads(
+        (await hubctl(demo_live, "--json", "declare", "Disk full", "--team", "sre-apac")).out
+    )["ref"]
     assert (await hubctl(demo_live, "ack", ref)).code == 0
     assert (await hubctl(demo_live, "note", ref, "cleared /var/log")).code == 0
     assert (await hubctl(demo_live, "status", ref, "resolved", "--note", "ok")).code == 0
@@ -72,14 +74,20 @@ async def test_show_prints_the_timeline(demo_live: LiveServer) -> None:
     shown = await hubctl(demo_live, "incident", "show", ref)
 
     assert shown.code == 0
-    for expected in ("RESOLVED", "incident.acknowledged", "incident.note_added",
-                     "Local (Asia/Singapore)", "+08"):
+    for expected in (
+        "RESOLVED",
+        "incident.acknowledged",
+        "incident.note_added",
+        "Local (Asia/Singapore)",
+        "+08",
+    ):
         assert expected in shown.out
 
 
 async def test_exit_codes_say_what_went_wrong(demo_live: LiveServer) -> None:
-    ref = json.loads((await hubctl(demo_live, "--json", "declare", "Flaky", "--team",
-                                   "sre-emea")).out)["ref"]
+    ref = json.loads(
+        (await hubctl(demo_live, "--json", "declare", "Flaky", "--team", "sre-emea")).out
+    )["ref"]
     await hubctl(demo_live, "status", ref, "RESOLVED")
     await hubctl(demo_live, "status", ref, "CLOSED")
 
@@ -108,9 +116,7 @@ def test_flags_beat_environment_beat_config_file(
     assert (config.url, config.token, config.actor) == ("http://flag:2", "env-token", "mei")
 
 
-def test_the_default_config_file_is_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_default_config_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "hubctl").mkdir()
     (tmp_path / "hubctl" / "config.toml").write_text('url = "http://from-file:9"\n')
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
@@ -141,8 +147,9 @@ async def test_tokens_create_prints_the_secret_once(demo_live: LiveServer) -> No
     async with HubClient(demo_live.url, ADMIN_TOKEN) as client:
         await require_fields(client, "mutation", "createApiToken")
 
-    created = await hubctl(demo_live, "--json", "tokens", "create", "ci-bot", "--role",
-                           "automation")
+    created = await hubctl(
+        demo_live, "--json", "tokens", "create", "ci-bot", "--role", "automation"
+    )
 
     assert created.code == 0, created.err
     body = json.loads(created.out)

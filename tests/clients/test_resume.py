@@ -23,9 +23,18 @@ Script = Callable[[ServerConnection, dict[str, Any]], Awaitable[None]]
 
 
 def event(seq: int) -> dict[str, Any]:
-    return {"id": f"e{seq}", "cursor": f"c{seq}", "sequence": seq, "type": "incident.noted",
-            "occurredAt": "2025-06-02T08:00:00+00:00", "actor": "mei", "incidentId": "i1",
-            "regionIds": ["r1"], "data": {}, "incident": None}
+    return {
+        "id": f"e{seq}",
+        "cursor": f"c{seq}",
+        "sequence": seq,
+        "type": "incident.noted",
+        "occurredAt": "2025-06-02T08:00:00+00:00",
+        "actor": "mei",
+        "incidentId": "i1",
+        "regionIds": ["r1"],
+        "data": {},
+        "incident": None,
+    }
 
 
 async def send_event(ws: ServerConnection, seq: int) -> None:
@@ -86,8 +95,9 @@ async def test_an_auth_close_is_raised_not_retried() -> None:
 async def test_retries_stop_at_max_attempts_when_the_hub_stays_away() -> None:
     async with HubClient(f"http://127.0.0.1:{free_port()}", "t") as client:
         retries: list[float] = []
-        stream = client.subscribe("London", backoff=FAST,
-                                  on_retry=lambda wait, _: retries.append(wait))
+        stream = client.subscribe(
+            "London", backoff=FAST, on_retry=lambda wait, _: retries.append(wait)
+        )
         with pytest.raises(HubClientError) as caught:
             await asyncio.wait_for(anext(stream), 5)
 

@@ -22,9 +22,9 @@ class Tail:
         self.proc = proc
         self.lines: list[str] = []
 
-    async def until(self, count: int, timeout: float = 10.0) -> list[str]:
+    async def until(self, count: int, seconds: float = 10.0) -> list[str]:
         assert self.proc.stdout is not None
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             while len(self.lines) < count:
                 line = await self.proc.stdout.readline()
                 assert line, "hubctl watch exited early"
@@ -52,8 +52,13 @@ async def test_watch_prints_every_event_across_a_hub_restart(settings: Settings)
     async with serve_on(replicas.hub(), port) as live:
         await seed(live.hub)
         proc = await asyncio.create_subprocess_exec(
-            *HUBCTL, "watch", "--region", "London", env=hubctl_env(url),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            *HUBCTL,
+            "watch",
+            "--region",
+            "London",
+            env=hubctl_env(url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         tail = Tail(proc)
         async with HubClient(url, ADMIN_TOKEN, actor="olivia") as sdk:
@@ -61,7 +66,7 @@ async def test_watch_prints_every_event_across_a_hub_restart(settings: Settings)
             first = await sdk.declare("Probe", team="sre-emea")
             while not tail.lines:
                 try:
-                    await tail.until(1, timeout=0.5)
+                    await tail.until(1, seconds=0.5)
                 except TimeoutError:
                     await sdk.note(first.ref, "probe")
             await sdk.acknowledge(first.ref)

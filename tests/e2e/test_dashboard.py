@@ -27,8 +27,17 @@ async def open_dashboard(browser: Any, url: str, region: str = "London") -> Page
 
 async def hubctl_declare(url: str, title: str, team: str) -> str:
     proc = await asyncio.create_subprocess_exec(
-        *HUBCTL, "--json", "declare", title, "--team", team, "--severity", "SEV1",
-        env=hubctl_env(url), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        *HUBCTL,
+        "--json",
+        "declare",
+        title,
+        "--team",
+        team,
+        "--severity",
+        "SEV1",
+        env=hubctl_env(url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
@@ -79,9 +88,7 @@ async def test_the_page_has_landmarks_labels_and_live_regions(
         await expect(page.get_by_role("status")).to_have_text("Live: Singapore")
 
 
-async def test_the_page_resumes_after_the_hub_restarts(
-    browser: Any, settings: Settings
-) -> None:
+async def test_the_page_resumes_after_the_hub_restarts(browser: Any, settings: Settings) -> None:
     replicas, port = Replicas(settings), free_port()
     url = f"http://127.0.0.1:{port}"
     async with serve_on(replicas.hub(), port) as live:
@@ -108,8 +115,9 @@ async def test_accepting_a_handoff_on_the_page_moves_ownership(
         await require_fields(sdk, "query", "handoffs")
         page = await open_dashboard(browser, live.url, region="San Francisco")
         incident = await sdk.declare("Payments latency", team="sre-emea")
-        brief = HandoffBrief(current_status="p99 at 2s", next_actions=[
-            NextAction(text="check PSP failover")])
+        brief = HandoffBrief(
+            current_status="p99 at 2s", next_actions=[NextAction(text="check PSP failover")]
+        )
         handoff = await sdk.propose_handoff([incident.ref], to_team="sre-amer", brief=brief)
 
         card = page.locator(f"#inbox li[data-handoff='{handoff.id}']")

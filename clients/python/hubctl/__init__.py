@@ -6,10 +6,10 @@ import sys
 
 import typer
 
+from clients.python.errors import HubClientError
 from clients.python.hubctl import duty, handoffs, incidents, watch
 from clients.python.hubctl.app import app
 from clients.python.hubctl.exits import USAGE, exit_code, fail
-from clients.python.errors import HubClientError
 
 __all__ = ["app", "duty", "handoffs", "incidents", "main", "watch"]
 

@@ -42,12 +42,14 @@ def read_file(path: Path | None) -> dict[str, str]:
     try:
         values = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, OSError) as exc:
-        raise HubClientError(f"cannot read config file {path}: {exc}",
-                             code="BAD_USER_INPUT") from exc
+        raise HubClientError(
+            f"cannot read config file {path}: {exc}", code="BAD_USER_INPUT"
+        ) from exc
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
-        raise HubClientError(f"config file {path}: unknown keys {unknown}; known: {KEYS}",
-                             code="BAD_USER_INPUT")
+        raise HubClientError(
+            f"config file {path}: unknown keys {unknown}; known: {KEYS}", code="BAD_USER_INPUT"
+        )
     return {k: str(v) for k, v in values.items()}
 
 

@@ -60,8 +60,9 @@ def create_token(
 
     async def go() -> CreatedToken:
         async with client(config) as hub:
-            return await hub.create_token(name, role, region_ids=region, team_ids=team,
-                                          expires_at=expires_at)
+            return await hub.create_token(
+                name, role, region_ids=region, team_ids=team, expires_at=expires_at
+            )
 
     created = run(go())
     if config.json:

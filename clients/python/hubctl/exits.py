@@ -1,11 +1,11 @@
 """Exit codes scripts can branch on, and the one-line error report.
 
-    0  success
-    1  usage or bad input (unknown option, malformed value, refused input)
-    2  not found (no such incident, team, region or handoff)
-    3  authentication or permission (missing, bad or insufficient token)
-    4  conflict or invalid transition (stale version, step the lifecycle forbids)
-    5  server or connection failure (hub unreachable, internal error)
+0  success
+1  usage or bad input (unknown option, malformed value, refused input)
+2  not found (no such incident, team, region or handoff)
+3  authentication or permission (missing, bad or insufficient token)
+4  conflict or invalid transition (stale version, step the lifecycle forbids)
+5  server or connection failure (hub unreachable, internal error)
 """
 
 from __future__ import annotations

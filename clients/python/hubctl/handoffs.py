@@ -94,8 +94,14 @@ def list_handoffs(
     for column in ("Id", "Status", "From", "To", "Incidents", "Proposed by"):
         table.add_column(column)
     for h in handoffs:
-        table.add_row(h.id, h.status, _team(h.from_team), _team(h.to_team),
-                      " ".join(i.ref for i in h.incidents), h.proposed_by)
+        table.add_row(
+            h.id,
+            h.status,
+            _team(h.from_team),
+            _team(h.to_team),
+            " ".join(i.ref for i in h.incidents),
+            h.proposed_by,
+        )
     console.print(table)
 
 

@@ -22,8 +22,7 @@ def local_and_utc(at: datetime | None, zone: str) -> tuple[str, str]:
     if at is None:
         return "-", "-"
     local = at.astimezone(ZoneInfo(zone))
-    return (local.strftime("%Y-%m-%d %H:%M %Z"),
-            at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    return (local.strftime("%Y-%m-%d %H:%M %Z"), at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def emit_json(value: BaseModel | list[BaseModel] | dict[str, Any]) -> None:
@@ -45,8 +44,7 @@ def zone_of(incident: Incident, override: str | None) -> str:
 
 def incidents_table(incidents: list[Incident], tz: str | None) -> Table:
     table = Table(title=f"{len(incidents)} incidents")
-    for column in ("Ref", "Sev", "Status", "Title", "Team", "Declared (local)",
-                   "Declared (UTC)"):
+    for column in ("Ref", "Sev", "Status", "Title", "Team", "Declared (local)", "Declared (UTC)"):
         table.add_column(column, no_wrap=column != "Title")
     for i in incidents:
         local, utc = local_and_utc(i.created_at, zone_of(i, tz))
@@ -65,10 +63,14 @@ def incident_detail(incident: Incident, tz: str | None) -> Table:
     table = Table(title=f"{incident.ref}: {incident.title}", show_header=False)
     table.add_column("field")
     table.add_column("value")
-    for field, value in (("status", incident.status), ("severity", incident.severity),
-                         ("category", incident.category), ("owner", owner_text),
-                         ("commander", incident.commander or "-"),
-                         ("summary", incident.summary or "-")):
+    for field, value in (
+        ("status", incident.status),
+        ("severity", incident.severity),
+        ("category", incident.category),
+        ("owner", owner_text),
+        ("commander", incident.commander or "-"),
+        ("summary", incident.summary or "-"),
+    ):
         table.add_row(field, value)
     return table
 

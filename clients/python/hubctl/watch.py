@@ -17,9 +17,7 @@ from clients.python.hubctl.render import emit_json, event_line
 def watch(
     ctx: typer.Context,
     region: Annotated[str, typer.Option(help="Region name, such as London")],
-    after: Annotated[
-        str | None, typer.Option(help="Resume after this event cursor")
-    ] = None,
+    after: Annotated[str | None, typer.Option(help="Resume after this event cursor")] = None,
 ) -> None:
     """Print each event for a region as it happens (Ctrl-C stops).
 
@@ -43,5 +41,8 @@ async def _tail(config: Config, region: str, after: str | None) -> None:
 
 
 def _reconnecting(wait: float, error: BaseException) -> None:
-    print(f"hubctl: connection lost ({type(error).__name__}); retrying in {wait:.1f}s",
-          file=sys.stderr, flush=True)
+    print(
+        f"hubctl: connection lost ({type(error).__name__}); retrying in {wait:.1f}s",
+        file=sys.stderr,
+        flush=True,
+    )
