@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 
 from clients.python import documents as doc
-from clients.python.errors import HubClientError
 from clients.python.http import GraphQLHTTP, auth_headers, graphql_url, websocket_url
+from clients.python.lookups import REF, Lookups
 from clients.python.models import (
     CreatedToken,
     Event,
@@ -32,9 +32,6 @@ from clients.python.models import (
 from clients.python.pagination import paginate
 from clients.python.resume import Backoff, RetryHook, resuming
 from clients.python.ws import subscription
-
-REF = re.compile(r"^(INC-)?\d+$", re.IGNORECASE)
-ENUM_VALUE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 class HubClient:
@@ -54,8 +51,7 @@ class HubClient:
             headers=auth_headers(token, actor), timeout=timeout, transport=transport
         )
         self.gql = GraphQLHTTP(self._http, self.url)
-        self._teams: list[Team] | None = None
-        self._input_types: dict[str, str] = {}
+        self.lookups = Lookups(self.gql)
 
     async def __aenter__(self) -> HubClient:
         return self
@@ -91,9 +87,7 @@ class HubClient:
         return [Region.model_validate(r) for r in data["regions"]]
 
     async def teams(self) -> list[Team]:
-        data = await self.execute(doc.TEAMS)
-        self._teams = [Team.model_validate(t) for t in data["teams"]]
-        return self._teams
+        return await self.lookups.teams(refresh=True)
 
     async def on_duty(self, at: datetime | None = None) -> OnDuty:
         at_text = at.isoformat() if at is not None else None
@@ -229,48 +223,21 @@ class HubClient:
     # Lookups
 
     async def incident_id(self, ref_or_id: str) -> str:
-        if not REF.match(ref_or_id):
-            return ref_or_id
-        data = await self.execute(
-            "query($ref: String) { incident(ref: $ref) { id } }", {"ref": ref_or_id}
-        )
-        return str(data["incident"]["id"])
+        return await self.lookups.incident_id(ref_or_id)
 
     async def team_id(self, slug_or_id: str) -> str:
-        teams = self._teams if self._teams is not None else await self.teams()
-        for team in teams:
-            if slug_or_id in (team.slug, team.id):
-                return team.id
-        known = ", ".join(sorted(t.slug for t in teams))
-        raise HubClientError(f"no team {slug_or_id!r} (known: {known})", code="NOT_FOUND")
+        return await self.lookups.team_id(slug_or_id)
 
     async def root_fields(self) -> dict[str, set[str]]:
         """The names of the hub's query, mutation and subscription fields."""
-        data = await self.execute(doc.ROOT_FIELDS)
-        return {
-            kind: {f["name"] for f in (data[kind] or {}).get("fields") or []}
-            for kind in ("query", "mutation", "subscription")
-        }
+        return await self.lookups.root_fields()
 
     async def _with_input(self, mutation: str, document: str, values: dict[str, Any]) -> Any:
         # The input type's name is the server's choice; asking for it keeps
         # the SDK working whatever the schema calls it.
-        name = self._input_types.get(mutation) or await self._input_type(mutation)
+        name = await self.lookups.input_type(mutation)
         typed = re.sub(r"\$input: \w+!", f"$input: {name}!", document, count=1)
         return await self.execute(typed, {"input": values})
-
-    async def _input_type(self, mutation: str) -> str:
-        data = await self.execute(
-            '{ __type(name: "Mutation") { fields { name args { name type { name '
-            "ofType { name } } } } } }"
-        )
-        fields = {f["name"]: f for f in (data["__type"] or {}).get("fields") or []}
-        if mutation not in fields:
-            raise HubClientError(f"this hub has no {mutation} mutation", code="NOT_SUPPORTED")
-        arg = next(a for a in fields[mutation]["args"] if a["name"] == "input")
-        name = arg["type"]["name"] or arg["type"]["ofType"]["name"]
-        self._input_types[mutation] = name
-        return str(name)
 
 
 def _ref_or_id(value: str) -> dict[str, str]:
