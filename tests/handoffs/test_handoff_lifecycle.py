@@ -32,7 +32,8 @@ async def test_accepting_moves_ownership_and_both_regions_record_it(
     proposed = await propose(api, [incident_id], demo.team_ids["sre-emea"], BRIEF)
     assert proposed["status"] == "PROPOSED"
     assert (proposed["fromRegion"]["name"], proposed["toRegion"]["name"]) == (
-        "Singapore", "London"
+        "Singapore",
+        "London",
     )
     assert proposed["expiresAt"] == "2025-06-02T03:15:00+00:00"
     assert proposed["brief"]["tried"] == ["Rolled back 4.2.1"]
@@ -45,8 +46,7 @@ async def test_accepting_moves_ownership_and_both_regions_record_it(
     assert (accepted["status"], accepted["respondedBy"]) == ("ACCEPTED", "olivia")
     after = await incident(api, incident_id)
     assert (after["team"]["slug"], after["region"]["name"]) == ("sre-emea", "London")
-    spans = [(s["region"]["name"], s["since"], s["until"], s["via"])
-             for s in after["ownership"]]
+    spans = [(s["region"]["name"], s["since"], s["until"], s["via"]) for s in after["ownership"]]
     assert spans == [
         ("Singapore", "2025-06-02T03:00:00+00:00", "2025-06-02T03:10:00+00:00", "declared"),
         ("London", "2025-06-02T03:10:00+00:00", None, "handoff"),
@@ -54,7 +54,9 @@ async def test_accepting_moves_ownership_and_both_regions_record_it(
     assert after["ownership"][0]["durationSeconds"] == 600
     steps = [e for e in after["timeline"] if e["type"] != "incident.declared"]
     assert [e["type"] for e in steps] == [
-        "handoff.proposed", "handoff.accepted", "incident.ownership_changed"
+        "handoff.proposed",
+        "handoff.accepted",
+        "incident.ownership_changed",
     ]
     both = sorted([demo.region_ids["Singapore"], demo.region_ids["London"]])
     assert all(sorted(e["regionIds"]) == both for e in steps)
@@ -123,7 +125,8 @@ async def test_rejection_keeps_ownership_and_says_why_on_both_timelines(
     rejected = await reject(api, proposed["id"], "  No database expert on shift ", "olivia")
 
     assert (rejected["status"], rejected["rejectReason"]) == (
-        "REJECTED", "No database expert on shift"
+        "REJECTED",
+        "No database expert on shift",
     )
     after = await incident(api, incident_id)
     assert (after["team"]["slug"], len(after["ownership"])) == ("sre-apac", 1)
@@ -178,7 +181,9 @@ async def test_an_accepted_handoff_lands_even_if_the_hub_stopped_half_way(
     handoff = await hub.handoffs.handoffs.get(proposed["id"])
     # The acceptance is stored, then the process dies before moving anything.
     await hub.handoffs.handoffs.respond(
-        handoff, HandoffStatus.ACCEPTED, events=[],
+        handoff,
+        HandoffStatus.ACCEPTED,
+        events=[],
         changes={"responded_by": "olivia", "responded_at": clock.now()},
     )
     assert (await incident(api, incident_id))["team"]["slug"] == "sre-apac"
@@ -234,8 +239,11 @@ async def test_a_resolved_incident_is_not_handed_off(
     from tests.conftest import gql
 
     incident_id = await declare(api, demo.team_ids["sre-apac"])
-    await gql(api, 'mutation($id: ID!) { changeIncidentStatus(id: $id, status: RESOLVED) '
-              "{ id } }", {"id": incident_id})
+    await gql(
+        api,
+        "mutation($id: ID!) { changeIncidentStatus(id: $id, status: RESOLVED) { id } }",
+        {"id": incident_id},
+    )
     with pytest.raises(GraphQLFailed) as failed:
         await propose(api, [incident_id], demo.team_ids["sre-emea"])
     assert failed.value.codes == ["INVALID_TRANSITION"]

@@ -28,11 +28,13 @@ REGIONS = ("Singapore", "London", "San Francisco")
 FIELDS = "type sequence regionIds data incident { ref }"
 INCIDENT_EVENTS = (
     "subscription($r: String!, $a: String) { incidentEvents(region: $r, after: $a) { "
-    + FIELDS + " } }"
+    + FIELDS
+    + " } }"
 )
 HANDOFF_EVENTS = (
     "subscription($r: String!, $a: String) { handoffEvents(region: $r, after: $a) { "
-    + FIELDS + " } }"
+    + FIELDS
+    + " } }"
 )
 
 
@@ -53,10 +55,15 @@ class RegionSubscriber:
         # server has registered the subscription.
         start = encode_cursor(0)
         for op, query in (("incident", INCIDENT_EVENTS), ("handoff", HANDOFF_EVENTS)):
-            await self.ws.send(json.dumps({
-                "id": op, "type": "subscribe",
-                "payload": {"query": query, "variables": {"r": region, "a": start}},
-            }))
+            await self.ws.send(
+                json.dumps(
+                    {
+                        "id": op,
+                        "type": "subscribe",
+                        "payload": {"query": query, "variables": {"r": region, "a": start}},
+                    }
+                )
+            )
 
     async def read(self) -> None:
         async for raw in self.ws:
@@ -100,8 +107,12 @@ async def play(api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualCl
     """The scenario itself, as each region's people would drive it."""
     incident_id = await declare(api, demo.team_ids["sre-apac"], "Payments API 5xx")
     clock.advance(timedelta(minutes=10))
-    await gql(api, "mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }",
-              {"id": incident_id}, headers={"x-hub-actor": "mei"})
+    await gql(
+        api,
+        "mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }",
+        {"id": incident_id},
+        headers={"x-hub-actor": "mei"},
+    )
     await note(api, incident_id, "Triage: errors from one PSP; failing over", "mei")
 
     clock.set(z(7))  # Singapore's shift ends: London takes over.
@@ -118,16 +129,24 @@ async def play(api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualCl
     await accept(api, to_sf["id"], "sam")
 
     clock.advance(timedelta(minutes=50))
-    await gql(api, 'mutation($id: ID!) { changeIncidentStatus(id: $id, status: RESOLVED, '
-              'note: "PSP fixed their TLS rollout") { id } }', {"id": incident_id},
-              headers={"x-hub-actor": "sam"})
+    await gql(
+        api,
+        "mutation($id: ID!) { changeIncidentStatus(id: $id, status: RESOLVED, "
+        'note: "PSP fixed their TLS rollout") { id } }',
+        {"id": incident_id},
+        headers={"x-hub-actor": "sam"},
+    )
     await note(api, incident_id, "Postmortem: add a PSP health check to failover", "sam")
     return incident_id
 
 
 async def note(api: httpx.AsyncClient, incident_id: str, text: str, actor: str) -> None:
-    await gql(api, "mutation($id: ID!, $t: String!) { addIncidentNote(id: $id, text: $t) "
-              "{ id } }", {"id": incident_id, "t": text}, headers={"x-hub-actor": actor})
+    await gql(
+        api,
+        "mutation($id: ID!, $t: String!) { addIncidentNote(id: $id, text: $t) { id } }",
+        {"id": incident_id, "t": text},
+        headers={"x-hub-actor": actor},
+    )
 
 
 async def test_seed_scenario_follows_the_sun_with_a_subscriber_per_region(
@@ -144,8 +163,7 @@ async def test_seed_scenario_follows_the_sun_with_a_subscriber_per_region(
         heard = {}
         for region, sub in subs.items():
             events = await sub.until("incident", lambda seen: any(map(is_marker, seen)))
-            heard[region] = [(e["type"], e["incident"]["ref"]) for e in events
-                             if not is_marker(e)]
+            heard[region] = [(e["type"], e["incident"]["ref"]) for e in events if not is_marker(e)]
             # The handoff subscription carries the region's handoff.* events
             # (all before the marker), as a separate operation on the socket.
             expected = sum(kind.startswith("handoff.") for kind, _ in heard[region])
@@ -154,30 +172,45 @@ async def test_seed_scenario_follows_the_sun_with_a_subscriber_per_region(
         handoff_heard = {region: sub.seen["handoff"] for region, sub in subs.items()}
 
     ref = final["ref"]
-    sg_to_ldn = [("handoff.proposed", ref), ("handoff.accepted", ref),
-                 ("incident.ownership_changed", ref)]
+    sg_to_ldn = [
+        ("handoff.proposed", ref),
+        ("handoff.accepted", ref),
+        ("incident.ownership_changed", ref),
+    ]
     ldn_to_sf = sg_to_ldn
     assert heard["Singapore"] == [
-        ("incident.declared", ref), ("incident.acknowledged", ref),
-        ("incident.note_added", ref), *sg_to_ldn,
+        ("incident.declared", ref),
+        ("incident.acknowledged", ref),
+        ("incident.note_added", ref),
+        *sg_to_ldn,
     ]
     assert heard["London"] == [*sg_to_ldn, ("incident.note_added", ref), *ldn_to_sf]
     assert heard["San Francisco"] == [
-        *ldn_to_sf, ("incident.status_changed", ref), ("incident.note_added", ref),
+        *ldn_to_sf,
+        ("incident.status_changed", ref),
+        ("incident.note_added", ref),
     ]
     routes = {
-        region: [(e["type"], e["data"]["from_region"], e["data"]["to_region"])
-                 for e in handoff_heard[region]]
+        region: [
+            (e["type"], e["data"]["from_region"], e["data"]["to_region"])
+            for e in handoff_heard[region]
+        ]
         for region in REGIONS
     }
-    sg_ldn = [("handoff.proposed", "Singapore", "London"),
-              ("handoff.accepted", "Singapore", "London")]
-    ldn_sf = [("handoff.proposed", "London", "San Francisco"),
-              ("handoff.accepted", "London", "San Francisco")]
+    sg_ldn = [
+        ("handoff.proposed", "Singapore", "London"),
+        ("handoff.accepted", "Singapore", "London"),
+    ]
+    ldn_sf = [
+        ("handoff.proposed", "London", "San Francisco"),
+        ("handoff.accepted", "London", "San Francisco"),
+    ]
     assert routes == {"Singapore": sg_ldn, "London": sg_ldn + ldn_sf, "San Francisco": ldn_sf}
 
-    spans = [(s["region"]["name"], s["team"]["slug"], s["since"], s["until"],
-              s["durationSeconds"]) for s in final["ownership"]]
+    spans = [
+        (s["region"]["name"], s["team"]["slug"], s["since"], s["until"], s["durationSeconds"])
+        for s in final["ownership"]
+    ]
     assert spans == [
         ("Singapore", "sre-apac", iso(z(3)), iso(z(7, 5)), 4 * 3600 + 5 * 60),
         ("London", "sre-emea", iso(z(7, 5)), iso(z(15, 10)), 8 * 3600 + 5 * 60),
@@ -188,8 +221,9 @@ async def test_seed_scenario_follows_the_sun_with_a_subscriber_per_region(
 
 
 def is_marker(event: dict[str, Any]) -> bool:
-    return bool(event["type"] == "incident.declared"
-                and event["data"].get("title") == "end of scenario")
+    return bool(
+        event["type"] == "incident.declared" and event["data"].get("title") == "end of scenario"
+    )
 
 
 def iso(value: datetime) -> str:

@@ -31,13 +31,17 @@ async def test_shift_ends_are_planned_once_however_often_replicas_plan(
     # Two days ahead from 03:00 UTC: 07:00 and 15:00 today, then each day
     # 00:00, 07:00 and 15:00, up to 03:00 on the 4th.
     assert [j.due_at for j in jobs] == [
-        z(7), z(15), z(0, day=3), z(7, day=3), z(15, day=3), z(0, day=4)
+        z(7),
+        z(15),
+        z(0, day=3),
+        z(7, day=3),
+        z(15, day=3),
+        z(0, day=4),
     ]
     assert len({j.dedup for j in jobs}) == len(jobs)
 
 
-async def test_two_shift_ends_missed_while_stopped_are_handled_once_each_after_restart(
-) -> None:
+async def test_two_shift_ends_missed_while_stopped_are_handled_once_each_after_restart() -> None:
     clock = ManualClock(T0)
     client = embedded_client()
     settings = make_settings()
@@ -83,10 +87,17 @@ async def test_automatic_brief_is_written_from_the_timeline_since_the_last_hando
     incident_id = await declare(api, demo.team_ids["sre-apac"])
     note = "mutation($id: ID!, $t: String!) { addIncidentNote(id: $id, text: $t) { id } }"
     await gql(api, note, {"id": incident_id, "t": "Said before the handoff"})
-    manual = await propose(api, [incident_id], demo.team_ids["sre-emea"], {
-        "nextActions": [{"text": "Check replica lag", "done": False},
-                        {"text": "Page the DBA", "done": True}],
-    })
+    manual = await propose(
+        api,
+        [incident_id],
+        demo.team_ids["sre-emea"],
+        {
+            "nextActions": [
+                {"text": "Check replica lag", "done": False},
+                {"text": "Page the DBA", "done": True},
+            ],
+        },
+    )
     clock.advance(timedelta(minutes=5))
     await accept(api, manual["id"], "olivia")
     clock.advance(timedelta(minutes=5))
