@@ -14,13 +14,9 @@ from hub.events.stream import check_cursor, stream
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus
 from schema.context import Context
 from schema.inputs import build
+from schema.types.duty import HandoffScheduleType, OnDutyType
 from schema.types.events import EventType
-from schema.types.handoffs import (
-    HandoffScheduleType,
-    HandoffStatusEnum,
-    HandoffType,
-    OnDutyType,
-)
+from schema.types.handoffs import HandoffStatusEnum, HandoffType
 
 
 @strawberry.input

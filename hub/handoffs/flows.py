@@ -17,9 +17,9 @@ from hub.clock import Clock
 from hub.errors import BadInput, InvalidTransition, NotFound
 from hub.handoffs import models as hm
 from hub.handoffs.claims import Claims
-from hub.handoffs.events import HUB_ACTOR, Parties, handoff_event, iso, load_parties
+from hub.handoffs.deadline import Settlement
+from hub.handoffs.events import handoff_event, iso, load_parties
 from hub.handoffs.models import Handoff, HandoffPropose, HandoffStatus
-from hub.handoffs.moves import ownership_move
 from hub.handoffs.service import HandoffService
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentService
@@ -53,6 +53,14 @@ class HandoffFlows:
         self._incidents = incidents
         self._teams = teams
         self._scheduler = scheduler
+        self.settlement = Settlement(
+            clock=clock,
+            expiry=expiry,
+            handoffs=handoffs,
+            claims=claims,
+            incidents=incidents,
+            teams=teams,
+        )
 
     # -- propose -------------------------------------------------------------
 
@@ -152,7 +160,7 @@ class HandoffFlows:
         )
         if accepted is None:
             raise await self._too_late(handoff_id, "accepted")
-        await self._settle(accepted)
+        await self.settlement.settle(accepted)
         log.info("event=handoff.accepted handoff_id=%s actor=%s", handoff_id, actor)
         return accepted
 
@@ -164,7 +172,7 @@ class HandoffFlows:
             )
         handoff = await self._still_proposed(handoff_id, "rejected")
         now = self._clock.now()
-        parties, incidents = await self._context(handoff)
+        parties, incidents = await self.settlement.context(handoff)
         events = [
             handoff_event(hm.REJECTED, handoff, parties, incident, actor=actor, at=now, reason=why)
             for incident in incidents
@@ -179,6 +187,10 @@ class HandoffFlows:
         log.info("event=handoff.rejected handoff_id=%s actor=%s", handoff_id, actor)
         return rejected
 
+    async def deadline(self, handoff_id: str) -> None:
+        """Expire a handoff nobody answered, or finish one that was answered."""
+        await self.settlement.deadline(handoff_id)
+
     async def _still_proposed(self, handoff_id: str, verb: str) -> Handoff:
         handoff = await self.handoffs.get(handoff_id)
         if handoff.status is HandoffStatus.PROPOSED and self._clock.now() >= handoff.expires_at:
@@ -192,81 +204,6 @@ class HandoffFlows:
     async def _too_late(self, handoff_id: str, verb: str) -> InvalidTransition:
         await self.deadline(handoff_id)
         return _not_proposed(await self.handoffs.get(handoff_id), verb)
-
-    # -- deadline ------------------------------------------------------------
-
-    async def deadline(self, handoff_id: str) -> None:
-        """Expire a handoff nobody answered, or finish one that was answered."""
-        try:
-            handoff = await self.handoffs.get(handoff_id)
-        except NotFound:
-            return  # its proposer stopped before storing it
-        if handoff.status is HandoffStatus.PROPOSED:
-            if self._clock.now() < handoff.expires_at:
-                return
-            await self._expire(handoff)
-        elif handoff.status is HandoffStatus.ACCEPTED:
-            await self._settle(handoff)
-        await self.claims.release(handoff_id)
-
-    async def _expire(self, handoff: Handoff) -> None:
-        now = self._clock.now()
-        parties, incidents = await self._context(handoff)
-        leads = parties.leads
-        events = []
-        for incident in incidents:
-            events.append(
-                handoff_event(
-                    hm.EXPIRED,
-                    handoff,
-                    parties,
-                    incident,
-                    actor=HUB_ACTOR,
-                    at=now,
-                    expired_at=iso(handoff.expires_at),
-                    still_owned_by=parties.from_team.slug,
-                )
-            )
-            events.append(
-                handoff_event(
-                    hm.ESCALATED,
-                    handoff,
-                    parties,
-                    incident,
-                    actor=HUB_ACTOR,
-                    at=now,
-                    reason=f"not accepted within {_minutes(self.expiry)} minutes",
-                    lead=leads[0] if leads else None,
-                    leads=leads,
-                )
-            )
-        expired = await self.handoffs.respond(
-            handoff, HandoffStatus.EXPIRED, events=events, changes={}
-        )
-        if expired is not None:
-            log.warning(
-                "event=handoff.expired handoff_id=%s to=%s escalated_to=%s",
-                handoff.id,
-                parties.to_team.slug,
-                ",".join(leads) or "-",
-            )
-
-    async def _settle(self, handoff: Handoff) -> None:
-        """Move every incident of an accepted handoff; a moved one is left alone."""
-        parties = await load_parties(
-            self._teams, from_team_id=handoff.from_team_id, to_team_id=handoff.to_team_id
-        )
-        at = self._clock.now()
-        for incident_id in handoff.incident_ids:
-            await self._incidents.mutate(incident_id, ownership_move(handoff, parties, at))
-        await self.claims.release(handoff.id)
-
-    async def _context(self, handoff: Handoff) -> tuple[Parties, list[Incident]]:
-        parties = await load_parties(
-            self._teams, from_team_id=handoff.from_team_id, to_team_id=handoff.to_team_id
-        )
-        found = await self._incidents.get_many(handoff.incident_ids)
-        return parties, [i for i in found if i is not None]
 
 
 def _one_owner(incidents: list[Incident]) -> str:
@@ -284,7 +221,3 @@ def _not_proposed(handoff: Handoff, verb: str) -> InvalidTransition:
         f"handoff {handoff.id} is {handoff.status}; only a PROPOSED handoff can be {verb}",
         current=handoff.status.value,
     )
-
-
-def _minutes(delta: timedelta) -> str:
-    return f"{delta.total_seconds() / 60:g}"
