@@ -109,6 +109,9 @@ async def seed(hub: Hub) -> DemoData:
     await hub.teams.update_team(
         team_id=out.team_ids["sre-apac"], data=TeamUpdate(escalation_policy_id=policy.id)
     )
+    # The rotation exists only now: store its coming shift ends at once
+    # rather than at the next planning round.
+    await hub.shifts.plan()
     log.info("event=demo.seeded regions=%d teams=%d", len(REGIONS), len(TEAMS))
     return out
 

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # deployment, which otherwise has no credential at all.
     admin_token: SecretStr | None = None
 
+    # Minutes a proposed handoff waits for the receiving team before it
+    # expires and the receiving region's lead is escalated to.
+    handoff_expiry_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)
 

@@ -10,18 +10,26 @@ from strawberry.types import ExecutionContext
 
 from schema.errors import map_errors
 from schema.events import EventSubscriptions
+from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.teams import TeamMutations, TeamQueries
+from schema.types.handoffs import HandoffType
 from schema.types.incidents import IncidentType
 from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries))
-Mutation = merge_types("Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations))
-Subscription = merge_types("Subscription", (EventSubscriptions,))
+Query = merge_types(
+    "Query", (IncidentQueries, TeamQueries, KnowledgeQueries, HandoffQueries)
+)
+Mutation = merge_types(
+    "Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations, HandoffMutations)
+)
+Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 
-ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]
+ENTITY_TYPES = [
+    IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType, HandoffType
+]
 
 
 class HubSchema(strawberry.federation.Schema):
