@@ -19,7 +19,13 @@ from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
 from hub.incidents.service import IncidentService
+from hub.knowledge.indexer import Indexer
+from hub.knowledge.postmortem import REACTION as POSTMORTEM_REACTION
+from hub.knowledge.postmortem import TYPES as POSTMORTEM_TYPES
+from hub.knowledge.postmortem import PostmortemDrafts
+from hub.knowledge.search import SearchIndex
 from hub.knowledge.service import KnowledgeService
+from hub.knowledge.suggestions import Suggestions
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
 from hub.settings import Settings
@@ -55,7 +61,9 @@ class Hub:
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
-        self.knowledge = KnowledgeService(self.db, self.clock)
+        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
+        self.indexer = Indexer(self.knowledge, self.feed)
+        self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
@@ -63,6 +71,10 @@ class Hub:
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
+        self.postmortems = PostmortemDrafts(
+            self.knowledge, self.incidents, self.teams, self.events
+        )
+        self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
@@ -70,7 +82,9 @@ class Hub:
         self._started = True
         await ensure_indexes(self.db)
         await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        await self.knowledge.start(stuck_before=self.clock.now() - STUCK_OUTBOX_AGE)
         await self.feed.start()
+        await self.indexer.start()
         if run_scheduler:
             self.scheduler.start()
             self.reactions.start()
@@ -80,5 +94,6 @@ class Hub:
             return
         self._started = False
         await self.reactions.stop()
+        await self.indexer.stop()
         await self.scheduler.stop()
         await self.feed.stop()

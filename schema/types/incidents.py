@@ -10,6 +10,7 @@ from strawberry.types import Info
 from hub.incidents import models as m
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
+from schema.types.knowledge import ArticleType, SuggestionType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
 from schema.context import Context
@@ -103,6 +104,18 @@ class IncidentType:
     async def timeline(self, info: Info[Context, None]) -> list[EventType]:
         found = await info.context.loaders.timeline.load(str(self.id))
         return [EventType.from_model(e) for e in found]
+
+    @strawberry.field(description="Articles worth reading for this incident, best first")
+    async def suggested_articles(
+        self, info: Info[Context, None], first: int = 5
+    ) -> list[SuggestionType]:
+        found = await info.context.loaders.suggestions.load(str(self.id))
+        return [SuggestionType.from_model(s) for s in found[: max(first, 0)]]
+
+    @strawberry.field(description="The postmortem drafted when the incident resolved")
+    async def postmortem(self, info: Info[Context, None]) -> ArticleType | None:
+        found = await info.context.loaders.postmortem.load(str(self.id))
+        return ArticleType.from_model(found) if found else None
 
     @classmethod
     def from_model(cls, i: m.Incident) -> IncidentType:
