@@ -86,9 +86,10 @@ class KnowledgeQueries:
         info: Info[Context, None],
         kind: ArticleKindEnum | None = None,  # type: ignore[valid-type]
         tag: str | None = None,
+        first: int = 100,
     ) -> list[ArticleType]:
         found = await info.context.hub.knowledge.list(
-            kind=ArticleKind(kind) if kind else None, tag=tag
+            kind=ArticleKind(kind) if kind else None, tag=tag, limit=first
         )
         return [ArticleType.from_model(a) for a in found]
 
