@@ -29,8 +29,9 @@ ENTRY = re.compile(
 )
 SECTION = re.compile(r"^##\s+(?P<name>.+?)\s*$")
 # Sections of the list that hold no post-mortems of their own.
-NOT_ENTRIES = frozenset({"table of contents", "other lists of postmortems", "analysis",
-                         "contributors"})
+NOT_ENTRIES = frozenset(
+    {"table of contents", "other lists of postmortems", "analysis", "contributors"}
+)
 TITLE_CHARS = 120
 MUTATION = """
 mutation Import($input: [ArticleImportInput!]!) {
@@ -52,8 +53,10 @@ class Entry:
 
     def as_input(self) -> dict[str, Any]:
         """The ``ArticleImportInput`` for this entry."""
-        body = (f"{self.summary}\n\n- Organization: {self.organization}\n"
-                f"- Category: {self.category}\n- Source: <{self.url}>\n")
+        body = (
+            f"{self.summary}\n\n- Organization: {self.organization}\n"
+            f"- Category: {self.category}\n- Source: <{self.url}>\n"
+        )
         return {
             "sourceUrl": self.url,
             "title": f"{self.organization}: {_headline(self.summary)}"[:300],
@@ -92,8 +95,14 @@ def parse_csv(text: str) -> list[Entry]:
         values = {c: (row.get(c) or "").strip() for c in CSV_COLUMNS}
         if not values["url"] or not values["summary"]:
             raise ImportFileError(f"CSV line {reader.line_num}: url and summary are required")
-        entries.append(Entry(values["category"] or "Uncategorized", values["organization"],
-                             values["url"], values["summary"]))
+        entries.append(
+            Entry(
+                values["category"] or "Uncategorized",
+                values["organization"],
+                values["url"],
+                values["summary"],
+            )
+        )
     return entries
 
 
@@ -142,8 +151,12 @@ async def send(
             totals.unchanged += result["unchanged"]
             if on_batch is not None:
                 on_batch(len(batch))
-    log.info("event=knowledge.import_sent created=%d updated=%d unchanged=%d",
-             totals.created, totals.updated, totals.unchanged)
+    log.info(
+        "event=knowledge.import_sent created=%d updated=%d unchanged=%d",
+        totals.created,
+        totals.updated,
+        totals.unchanged,
+    )
     return totals
 
 

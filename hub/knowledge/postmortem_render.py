@@ -36,7 +36,7 @@ def render(facts: Facts) -> str:
     owners = _owners(facts)
     sections = [
         f"# Postmortem (draft): {facts.incident.ref} {facts.incident.title}",
-        _summary(facts),
+        _summary(facts, owners),
         _impact(facts, owners),
         _timeline(facts, owners),
         _handoffs(facts),
@@ -61,11 +61,11 @@ def _owners(facts: Facts) -> list[tuple[datetime, str]]:
     return steps
 
 
-def _owner_at(owners: list[tuple[datetime, str]], at: datetime, before: bool) -> str:
-    """The owner at ``at``; ``before`` picks the owner just ahead of a move at ``at``."""
+def _owner_at(owners: list[tuple[datetime, str]], at: datetime) -> str:
+    """The owner at ``at``; an entry at the instant of a move belongs to the taker."""
     current = owners[0][1]
     for since, region in owners[1:]:
-        if since < at or (since == at and not before):
+        if since <= at:
             current = region
     return current
 
@@ -82,14 +82,14 @@ def _utc(at: datetime) -> str:
     return f"{at.astimezone(ZoneInfo('UTC')):%Y-%m-%d %H:%M} UTC"
 
 
-def _summary(facts: Facts) -> str:
+def _summary(facts: Facts, owners: list[tuple[datetime, str]]) -> str:
     i = facts.incident
-    owner = facts.regions.get(i.region_id)
+    owner = facts.regions.get(owners[0][1])
     lines = [
         "## Summary",
         "",
         f"- Severity: {i.severity.value}; category: {i.category.value}",
-        f"- Owning region at declaration: {owner.name if owner else i.region_id}",
+        f"- Owning region at declaration: {owner.name if owner else owners[0][1]}",
         f"- Declared by {i.declared_by}; commander: {i.commander or 'none named'}",
     ]
     if i.summary:
@@ -102,14 +102,12 @@ def _impact(facts: Facts, owners: list[tuple[datetime, str]]) -> str:
     start = min(i.created_at, i.alert_group.first_seen) if i.alert_group else i.created_at
     end = i.status_times.get(Status.RESOLVED)
     lines = ["## Impact window", ""]
-    lines.append(
-        f"- Start: {_utc(start)} / {_local(facts, _owner_at(owners, start, True), start)}"
-    )
+    lines.append(f"- Start: {_utc(start)} / {_local(facts, _owner_at(owners, start), start)}")
     if end is None:
         lines.append("- End: not resolved")
     else:
         minutes = int((end - start).total_seconds() // 60)
-        lines.append(f"- End: {_utc(end)} / {_local(facts, _owner_at(owners, end, False), end)}")
+        lines.append(f"- End: {_utc(end)} / {_local(facts, _owner_at(owners, end), end)}")
         lines.append(f"- Duration: {minutes // 60} h {minutes % 60:02d} min")
     return "\n".join(lines)
 
@@ -122,7 +120,7 @@ def _timeline(facts: Facts, owners: list[tuple[datetime, str]]) -> str:
         "|---|---|---|---|---|",
     ]
     for e in facts.events:
-        local = _local(facts, _owner_at(owners, e.occurred_at, True), e.occurred_at)
+        local = _local(facts, _owner_at(owners, e.occurred_at), e.occurred_at)
         what = e.type
         if _is_handoff(e):
             if e.data.get("from_region_id") and e.data.get("to_region_id"):

@@ -26,9 +26,21 @@ query($q: String!) {
 async def run_cli(path: Path, url: str) -> str:
     """The real command, in a child process, while this loop keeps serving."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hub.cli", "import", "postmortems", str(path),
-        "--url", url, "--token", ADMIN_TOKEN, "--batch-size", "40",
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "hub.cli",
+        "import",
+        "postmortems",
+        str(path),
+        "--url",
+        url,
+        "--token",
+        ADMIN_TOKEN,
+        "--batch-size",
+        "40",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
@@ -73,8 +85,9 @@ async def test_importing_own_fixture_twice_leaves_one_article_per_entry(hub: Hub
     async with serve(hub) as live, httpx.AsyncClient(base_url=live.url, headers=AUTH) as client:
         first = await send(entries, url=live.url, token=ADMIN_TOKEN, batch_size=4)
         again = await send(entries, url=live.url, token=ADMIN_TOKEN, batch_size=4)
-        markdown = await send(read_entries(FIXTURES / "postmortems.md"), url=live.url,
-                              token=ADMIN_TOKEN)
+        markdown = await send(
+            read_entries(FIXTURES / "postmortems.md"), url=live.url, token=ADMIN_TOKEN
+        )
         articles = (await gql(client, COUNT))["knowledgeArticles"]
         hits = await top_urls(client, "leap second settlement")
 
@@ -91,8 +104,14 @@ async def test_a_changed_entry_is_revised_not_duplicated(hub: Hub) -> None:
     entries = read_entries(FIXTURES / "postmortems.csv")
     async with serve(hub) as live, httpx.AsyncClient(base_url=live.url, headers=AUTH) as client:
         await send(entries, url=live.url, token=ADMIN_TOKEN)
-        edited = [entries[0].__class__(entries[0].category, entries[0].organization,
-                                       entries[0].url, "Purge rule rewritten: a new summary.")]
+        edited = [
+            entries[0].__class__(
+                entries[0].category,
+                entries[0].organization,
+                entries[0].url,
+                "Purge rule rewritten: a new summary.",
+            )
+        ]
         result = await send(edited, url=live.url, token=ADMIN_TOKEN)
         articles = (await gql(client, COUNT))["knowledgeArticles"]
 
