@@ -97,7 +97,7 @@ class KnowledgeQueries:
     async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:
         return ArticleType.from_model(await info.context.hub.knowledge.get(str(id)))
 
-    @strawberry.field(description="Ranked full-text search over titles and bodies")
+    @strawberry.field
     async def search_knowledge(
         self,
         info: Info[Context, None],
@@ -107,6 +107,7 @@ class KnowledgeQueries:
         service_id: strawberry.ID | None = None,
         first: int = 10,
     ) -> list[SearchHitType]:
+        """Ranked full-text search over titles and bodies."""
         hits = info.context.hub.knowledge.index.search(
             query,
             kind=ArticleKind(kind) if kind else None,
@@ -147,10 +148,11 @@ class KnowledgeMutations:
         )
         return ArticleType.from_model(article)
 
-    @strawberry.mutation(description="Create or revise articles keyed by sourceUrl; idempotent")
+    @strawberry.mutation
     async def import_knowledge_articles(
         self, info: Info[Context, None], input: list[ArticleImportInput]
     ) -> ImportResultType:
+        """Create or revise articles keyed by sourceUrl; idempotent."""
         items = [
             build(ArticleCreate, {**strawberry.asdict(i), "change_summary": "imported"})
             for i in input

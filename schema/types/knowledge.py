@@ -59,18 +59,20 @@ class ArticleType:
     updated_at: datetime
     updated_by: str | None
 
-    @strawberry.field(description="Every revision, oldest first, with author and summary")
+    @strawberry.field
     async def revisions(self, info: Info[Context, None]) -> list[RevisionType]:
+        """Every revision, oldest first, with author and summary."""
         found = await info.context.loaders.revisions.load(str(self.id))
         return [RevisionType.from_model(r) for r in found]
 
-    @strawberry.field(description="A unified diff from one revision to another")
+    @strawberry.field
     async def diff(
         self,
         info: Info[Context, None],
         from_: Annotated[int, strawberry.argument(name="from")],
         to: int,
     ) -> str:
+        """A unified diff from one revision to another."""
         found = await info.context.loaders.revisions.load(str(self.id))
         return revisions.diff(found, from_, to)
 
