@@ -79,6 +79,8 @@ class PostmortemDrafts:
     async def _facts(self, incident: Incident) -> Facts:
         events = await self._events.for_incident(incident.id)
         regions = {r.id: r for r in await self._teams.list_regions()}
+        # Every team, to place each handle in its home region: fine for tens of
+        # teams; a members.handle $in query would keep it small with thousands.
         teams = await self._teams.teams.find({})
         home = {
             m.handle: regions[t.region_id].name

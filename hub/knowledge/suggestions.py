@@ -26,6 +26,7 @@ CATEGORY_WEIGHT = 2.0
 TEXT_WEIGHT = 4.0
 TEXT_CANDIDATES = 10
 MAX_SUGGESTIONS = 20
+LINKED_CAP = 1000
 
 
 @dataclass
@@ -75,9 +76,12 @@ class Suggestions:
     async def _linked(self, incidents: Sequence[Incident]) -> list[KnowledgeArticle]:
         services = sorted({s for i in incidents for s in i.service_ids})
         tags = sorted({t for i in incidents for t in [*i.tags, i.category.value.lower()]})
+        # Capped: a tag shared by thousands of articles would rank only the
+        # first thousand stored. Ranking in an aggregation ($setIntersection
+        # sizes, $sort, $limit per incident) would lift the cap.
         return await self._knowledge.repo.find(
             {"$or": [{"service_ids": {"$in": services}}, {"tags": {"$in": tags}}]},
-            limit=1000,
+            limit=LINKED_CAP,
         )
 
     def _text_matches(self, incident: Incident) -> dict[str, float]:
