@@ -24,7 +24,13 @@ from hub.handoffs.scheduled import ShiftHandoffs
 from hub.handoffs.service import HandoffService
 from hub.incidents.flows import IncidentFlows
 from hub.incidents.service import IncidentService
+from hub.knowledge.indexer import Indexer
+from hub.knowledge.postmortem import REACTION as POSTMORTEM_REACTION
+from hub.knowledge.postmortem import TYPES as POSTMORTEM_TYPES
+from hub.knowledge.postmortem import PostmortemDrafts
+from hub.knowledge.search import SearchIndex
 from hub.knowledge.service import KnowledgeService
+from hub.knowledge.suggestions import Suggestions
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
 from hub.settings import Settings
@@ -60,7 +66,9 @@ class Hub:
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
-        self.knowledge = KnowledgeService(self.db, self.clock)
+        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
+        self.indexer = Indexer(self.knowledge, self.feed)
+        self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
@@ -83,6 +91,10 @@ class Hub:
             flows=self.handoffs, incidents=self.incidents, events=self.events,
         )
         self.shifts.register()
+        self.postmortems = PostmortemDrafts(
+            self.knowledge, self.incidents, self.teams, self.events
+        )
+        self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
@@ -92,7 +104,9 @@ class Hub:
         stuck = self.clock.now() - STUCK_OUTBOX_AGE
         await self.events.sweep("incidents", older_than=stuck)
         await self.events.sweep("handoffs", older_than=stuck)
+        await self.knowledge.start(stuck_before=stuck)
         await self.feed.start()
+        await self.indexer.start()
         if run_scheduler:
             await self.shifts.plan()
             self.scheduler.start()
@@ -103,5 +117,6 @@ class Hub:
             return
         self._started = False
         await self.reactions.stop()
+        await self.indexer.stop()
         await self.scheduler.stop()
         await self.feed.stop()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from strawberry.dataloader import DataLoader
 
 from hub.core import Hub
 from hub.events.models import Event
 from hub.incidents.models import Incident
+from hub.knowledge.models import ArticleRevision, KnowledgeArticle, Suggestion
 from hub.teams.models import Region, Service, Team
+
+# Suggestions are ranked once per incident; each field takes its first N.
+MAX_SUGGESTIONS = 20
 
 
 class Loaders:
@@ -30,3 +34,28 @@ class Loaders:
             return [[s for s in found if s.team_id == t] for t in team_ids]
 
         self.team_services: DataLoader[str, list[Service]] = DataLoader(team_services)
+
+        self.article: DataLoader[str, KnowledgeArticle | None] = DataLoader(
+            hub.knowledge.get_many
+        )
+
+        async def revisions(ids: Sequence[str]) -> list[list[ArticleRevision]]:
+            found = await hub.knowledge.get_many(ids)
+            stored = [a for a in found if a is not None]
+            known: Iterator[list[ArticleRevision]] = iter(
+                await hub.knowledge.revisions.for_articles(stored)
+            )
+            return [next(known) if a else [] for a in found]
+
+        self.revisions: DataLoader[str, list[ArticleRevision]] = DataLoader(revisions)
+
+        async def postmortems(ids: Sequence[str]) -> list[KnowledgeArticle | None]:
+            found = await hub.knowledge.postmortems_of(ids)
+            return [found.get(i) for i in ids]
+
+        self.postmortem: DataLoader[str, KnowledgeArticle | None] = DataLoader(postmortems)
+
+        async def suggestions(ids: Sequence[str]) -> list[list[Suggestion]]:
+            return await hub.suggestions.for_incident_ids(ids, limit=MAX_SUGGESTIONS)
+
+        self.suggestions: DataLoader[str, list[Suggestion]] = DataLoader(suggestions)

@@ -28,7 +28,8 @@ from hub.demo import DemoData, seed
 from hub.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# A worktree lives deeper than a clone; HUB_SHARED_DIR points it at ../shared.
+SHARED = Path(os.environ.get("HUB_SHARED_DIR") or ROOT.parent / "shared")
 REAL_URI = os.environ.get("HUB_TEST_MONGODB_URI")
 # The admin token every test hub is started with (settings.admin_token).
 ADMIN_TOKEN = "test-admin-token"

@@ -7,10 +7,13 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from hub.errors import BadInput
 from hub.incidents import models as m
 from schema.context import Context
+from schema.loaders import MAX_SUGGESTIONS
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
+from schema.types.knowledge import ArticleType, SuggestionType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
 
@@ -110,6 +113,22 @@ class IncidentType:
     async def timeline(self, info: Info[Context, None]) -> list[EventType]:
         found = await info.context.loaders.timeline.load(str(self.id))
         return [EventType.from_model(e) for e in found]
+
+    @strawberry.field
+    async def suggested_articles(
+        self, info: Info[Context, None], first: int = 5
+    ) -> list[SuggestionType]:
+        """Articles worth reading for this incident, best first."""
+        if not 0 <= first <= MAX_SUGGESTIONS:
+            raise BadInput(f"first must be between 0 and {MAX_SUGGESTIONS}", argument="first")
+        found = await info.context.loaders.suggestions.load(str(self.id))
+        return [SuggestionType.from_model(s) for s in found[:first]]
+
+    @strawberry.field
+    async def postmortem(self, info: Info[Context, None]) -> ArticleType | None:
+        """The postmortem drafted when the incident resolved."""
+        found = await info.context.loaders.postmortem.load(str(self.id))
+        return ArticleType.from_model(found) if found else None
 
     @classmethod
     def from_model(cls, i: m.Incident) -> IncidentType:
