@@ -13,12 +13,18 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
+from hub.analytics.availability import AvailabilityReport
+from hub.analytics.impacts import ImpactService
+from hub.analytics.metrics import IncidentMetrics
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
+from hub.incidents.followups import FollowUps
+from hub.incidents.protocols import ProtocolChecks
 from hub.incidents.service import IncidentService
+from hub.incidents.updates import StatusUpdates
 from hub.knowledge.service import KnowledgeService
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
@@ -63,6 +69,18 @@ class Hub:
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
+        self._wire_documentation_and_analytics()
+
+    def _wire_documentation_and_analytics(self) -> None:
+        self.status_updates = StatusUpdates(self.incidents, self.scheduler, self.clock)
+        self.status_updates.register(self.reactions)
+        self.follow_ups = FollowUps(self.incidents, self.teams, self.clock)
+        self.protocol_checks = ProtocolChecks(self.incidents, self.clock)
+        self.impacts = ImpactService(
+            self.db, self.clock, self.events, self.incidents, self.teams
+        )
+        self.availability = AvailabilityReport(self.impacts, self.clock)
+        self.metrics = IncidentMetrics(self.incidents, self.events, self.teams)
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
@@ -70,6 +88,7 @@ class Hub:
         self._started = True
         await ensure_indexes(self.db)
         await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        await self.events.sweep("impacts", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
         await self.feed.start()
         if run_scheduler:
             self.scheduler.start()

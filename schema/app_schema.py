@@ -6,6 +6,8 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from schema.analytics import AnalyticsMutations, AnalyticsQueries
+from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import HubErrors
 from schema.events import EventSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
@@ -15,8 +17,20 @@ from schema.types.incidents import IncidentType
 from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries))
-Mutation = merge_types("Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations))
+Query = merge_types(
+    "Query",
+    (IncidentQueries, TeamQueries, KnowledgeQueries, DocumentationQueries, AnalyticsQueries),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        IncidentMutations,
+        TeamMutations,
+        KnowledgeMutations,
+        DocumentationMutations,
+        AnalyticsMutations,
+    ),
+)
 Subscription = merge_types("Subscription", (EventSubscriptions,))
 
 ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]

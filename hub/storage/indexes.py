@@ -28,6 +28,9 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ("teams", [("region_id", ASC)], {}),
     ("services", [("name", ASC)], {"unique": True}),
     ("integrations", [("key_hash", ASC)], {"unique": True}),
+    ("incidents", [("follow_ups.id", ASC)], {"sparse": True}),
+    ("impacts", [("service_id", ASC), ("start", ASC)], {}),
+    ("impacts", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
     ("jobs", [("state", ASC), ("due_at", ASC)], {}),
     ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
 ]

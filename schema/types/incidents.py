@@ -8,6 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from hub.incidents import models as m
+from hub.incidents.protocols import protocol_state
+from hub.incidents.updates import updates_in
+from schema.types.documentation import (
+    AudienceEnum,
+    FollowUpType,
+    ProtocolType,
+    StatusUpdateType,
+)
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.teams import RegionType, ServiceType, TeamType
@@ -83,6 +91,7 @@ class IncidentType:
     created_at: datetime
     updated_at: datetime
     version: int
+    model: strawberry.Private[m.Incident | None] = None
 
     @strawberry.field
     async def team(self, info: Info[Context, None]) -> TeamType | None:
@@ -103,6 +112,26 @@ class IncidentType:
     async def timeline(self, info: Info[Context, None]) -> list[EventType]:
         found = await info.context.loaders.timeline.load(str(self.id))
         return [EventType.from_model(e) for e in found]
+
+    @strawberry.field(description="This severity's response protocol, checked against now")
+    def protocol(self, info: Info[Context, None]) -> ProtocolType:
+        assert self.model is not None, "built by from_model"
+        now = info.context.hub.clock.now()
+        return ProtocolType.from_state(protocol_state(self.model, now=now))
+
+    @strawberry.field
+    def follow_ups(self) -> list[FollowUpType]:
+        assert self.model is not None, "built by from_model"
+        return [FollowUpType.from_model(f, self.model.id) for f in self.model.follow_ups]
+
+    @strawberry.field(description="Status updates, oldest first")
+    async def status_updates(
+        self,
+        info: Info[Context, None],
+        audience: AudienceEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[StatusUpdateType]:
+        found = await info.context.loaders.timeline.load(str(self.id))
+        return [StatusUpdateType.from_model(u) for u in updates_in(found, audience)]
 
     @classmethod
     def from_model(cls, i: m.Incident) -> IncidentType:
@@ -161,6 +190,7 @@ class IncidentType:
             created_at=i.created_at,
             updated_at=i.updated_at,
             version=i.version,
+            model=i,
         )
 
     @classmethod
