@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from hub.analytics.impacts import ImpactCreate
 from hub.analytics.metrics import GroupBy
+from schema import described
 from schema.context import Context
 from schema.inputs import build
 from schema.types.analytics import (
@@ -23,7 +24,7 @@ from schema.types.analytics import (
 
 @strawberry.type
 class AnalyticsQueries:
-    @strawberry.field(description="Share of [from, to) a service was not DOWN; drills excluded")
+    @described.field("Share of [from, to) a service was not DOWN; drills excluded")
     async def service_availability(
         self,
         info: Info[Context, None],
@@ -34,8 +35,8 @@ class AnalyticsQueries:
         found = await info.context.hub.availability.service(str(service_id), from_, to)
         return AvailabilityType.from_model(found)
 
-    @strawberry.field(
-        description="Incidents declared in [from, to), drills excluded. Days are local "
+    @described.field(
+        "Incidents declared in [from, to), drills excluded. Days are local "
         "dates in timeZone, else the zone of teamId's region, else UTC; a `from` or `to` "
         "without an offset is wall time in that zone."
     )
@@ -60,7 +61,7 @@ class AnalyticsQueries:
 
 @strawberry.type
 class AnalyticsMutations:
-    @strawberry.mutation(description="Record a window when a service was degraded or down")
+    @described.mutation("Record a window when a service was degraded or down")
     async def record_impact(
         self,
         info: Info[Context, None],
@@ -84,7 +85,7 @@ class AnalyticsMutations:
         )
         return ImpactType.from_model(impact)
 
-    @strawberry.mutation(description="Close an open impact window (at now by default)")
+    @described.mutation("Close an open impact window (at now by default)")
     async def end_impact(
         self, info: Info[Context, None], id: strawberry.ID, end: datetime | None = None
     ) -> ImpactType:

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from hub.incidents.followups import FollowUpCreate, FollowUpUpdate
 from hub.incidents.protocols import PROTOCOLS
 from hub.incidents.updates import Audience
+from schema import described
 from schema.context import Context
 from schema.inputs import build, given
 from schema.types.documentation import (
@@ -41,14 +42,14 @@ class FollowUpUpdateInput:
 
 @strawberry.type
 class DocumentationQueries:
-    @strawberry.field(description="Every severity's response protocol, as defined")
+    @described.field("Every severity's response protocol, as defined")
     def response_protocols(self) -> list[ProtocolType]:
         return [ProtocolType.from_protocol(p) for p in PROTOCOLS.values()]
 
 
 @strawberry.type
 class DocumentationMutations:
-    @strawberry.mutation(description="Post a status update; it resets the update cadence")
+    @described.mutation("Post a status update; it resets the update cadence")
     async def post_status_update(
         self,
         info: Info[Context, None],
@@ -86,7 +87,7 @@ class DocumentationMutations:
         )
         return FollowUpType.from_model(follow_up, incident.id)
 
-    @strawberry.mutation(description="Mark a checklist item of the incident's protocol done")
+    @described.mutation("Mark a checklist item of the incident's protocol done")
     async def check_protocol_item(
         self,
         info: Info[Context, None],

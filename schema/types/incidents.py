@@ -10,6 +10,7 @@ from strawberry.types import Info
 from hub.incidents import models as m
 from hub.incidents.protocols import protocol_state
 from hub.incidents.updates import updates_in
+from schema import described
 from schema.types.documentation import (
     AudienceEnum,
     FollowUpType,
@@ -113,7 +114,7 @@ class IncidentType:
         found = await info.context.loaders.timeline.load(str(self.id))
         return [EventType.from_model(e) for e in found]
 
-    @strawberry.field(description="This severity's response protocol, checked against now")
+    @described.field("This severity's response protocol, checked against now")
     def protocol(self, info: Info[Context, None]) -> ProtocolType:
         assert self.model is not None, "built by from_model"
         now = info.context.hub.clock.now()
@@ -124,7 +125,7 @@ class IncidentType:
         assert self.model is not None, "built by from_model"
         return [FollowUpType.from_model(f, self.model.id) for f in self.model.follow_ups]
 
-    @strawberry.field(description="Status updates, oldest first")
+    @described.field("Status updates, oldest first")
     async def status_updates(
         self,
         info: Info[Context, None],
