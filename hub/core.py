@@ -23,6 +23,7 @@ from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
 from hub.incidents.followups import FollowUps
 from hub.incidents.protocols import ProtocolChecks
+from hub.incidents.reminders import UpdateReminders
 from hub.incidents.service import IncidentService
 from hub.incidents.updates import StatusUpdates
 from hub.knowledge.service import KnowledgeService
@@ -72,8 +73,9 @@ class Hub:
         self._wire_documentation_and_analytics()
 
     def _wire_documentation_and_analytics(self) -> None:
-        self.status_updates = StatusUpdates(self.incidents, self.scheduler, self.clock)
-        self.status_updates.register(self.reactions)
+        self.status_updates = StatusUpdates(self.incidents, self.clock)
+        self.update_reminders = UpdateReminders(self.incidents, self.scheduler, self.clock)
+        self.update_reminders.register(self.reactions)
         self.follow_ups = FollowUps(self.incidents, self.teams, self.clock)
         self.protocol_checks = ProtocolChecks(self.incidents, self.clock)
         self.impacts = ImpactService(

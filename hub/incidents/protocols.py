@@ -91,6 +91,8 @@ def next_update_due(incident: Incident) -> datetime | None:
     cadence = protocol_for(incident).update_cadence
     if cadence is None or not incident.is_open:
         return None
+    # A reopened incident whose last update is older than the cadence owes
+    # one at once: reopening is news the stakeholders have not heard.
     return (incident.last_update_at or incident.created_at) + cadence
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from hub.events.models import Event
 from hub.incidents.models import Incident, Severity, Status
-from hub.incidents.updates import UPDATE_DUE_JOB
+from hub.incidents.reminders import UPDATE_DUE_JOB
 from tests.analytics.clocked import Clocked, clocked_hub
 from tests.conftest import GraphQLFailed, gql
 
