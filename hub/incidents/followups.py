@@ -27,9 +27,7 @@ log = logging.getLogger(__name__)
 MAX_FOLLOW_UPS = 200
 
 
-class FollowUpCreate(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
-    owner: str = Field(min_length=1, max_length=64)
+class _DueDate(BaseModel):
     due_at: datetime | None = None
 
     @field_validator("due_at")
@@ -38,9 +36,14 @@ class FollowUpCreate(BaseModel):
         return utc(value) if value is not None else None
 
 
-class FollowUpUpdate(FollowUpCreate):
-    title: str | None = Field(default=None, min_length=1, max_length=300)  # type: ignore[assignment]
-    owner: str | None = Field(default=None, min_length=1, max_length=64)  # type: ignore[assignment]
+class FollowUpCreate(_DueDate):
+    title: str = Field(min_length=1, max_length=300)
+    owner: str = Field(min_length=1, max_length=64)
+
+
+class FollowUpUpdate(_DueDate):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    owner: str | None = Field(default=None, min_length=1, max_length=64)
     state: FollowUpState | None = None
 
 
