@@ -13,6 +13,9 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
+from hub.analytics.availability import AvailabilityReport
+from hub.analytics.impacts import ImpactService
+from hub.analytics.metrics import IncidentMetrics
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
@@ -23,7 +26,11 @@ from hub.handoffs.flows import HandoffFlows
 from hub.handoffs.scheduled import ShiftHandoffs
 from hub.handoffs.service import HandoffService
 from hub.incidents.flows import IncidentFlows
+from hub.incidents.followups import FollowUps
+from hub.incidents.protocols import ProtocolChecks
+from hub.incidents.reminders import UpdateReminders
 from hub.incidents.service import IncidentService
+from hub.incidents.updates import StatusUpdates
 from hub.knowledge.indexer import Indexer
 from hub.knowledge.postmortem import REACTION as POSTMORTEM_REACTION
 from hub.knowledge.postmortem import TYPES as POSTMORTEM_TYPES
@@ -95,6 +102,19 @@ class Hub:
             self.knowledge, self.incidents, self.teams, self.events
         )
         self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
+        self._wire_documentation_and_analytics()
+
+    def _wire_documentation_and_analytics(self) -> None:
+        self.status_updates = StatusUpdates(self.incidents, self.clock)
+        self.update_reminders = UpdateReminders(self.incidents, self.scheduler, self.clock)
+        self.update_reminders.register(self.reactions)
+        self.follow_ups = FollowUps(self.incidents, self.teams, self.clock)
+        self.protocol_checks = ProtocolChecks(self.incidents, self.clock)
+        self.impacts = ImpactService(
+            self.db, self.clock, self.events, self.incidents, self.teams
+        )
+        self.availability = AvailabilityReport(self.impacts, self.clock)
+        self.metrics = IncidentMetrics(self.incidents, self.events, self.teams)
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
@@ -105,6 +125,7 @@ class Hub:
         await self.events.sweep("incidents", older_than=stuck)
         await self.events.sweep("handoffs", older_than=stuck)
         await self.knowledge.start(stuck_before=stuck)
+        await self.events.sweep("impacts", older_than=stuck)
         await self.feed.start()
         await self.indexer.start()
         if run_scheduler:

@@ -8,6 +8,8 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.analytics import AnalyticsMutations, AnalyticsQueries
+from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
 from schema.events import EventSubscriptions
 from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
@@ -20,10 +22,26 @@ from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
 Query = merge_types(
-    "Query", (IncidentQueries, TeamQueries, KnowledgeQueries, HandoffQueries)
+    "Query",
+    (
+        IncidentQueries,
+        TeamQueries,
+        KnowledgeQueries,
+        HandoffQueries,
+        DocumentationQueries,
+        AnalyticsQueries,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations, HandoffMutations)
+    "Mutation",
+    (
+        IncidentMutations,
+        TeamMutations,
+        KnowledgeMutations,
+        HandoffMutations,
+        DocumentationMutations,
+        AnalyticsMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 

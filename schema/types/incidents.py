@@ -9,8 +9,17 @@ from strawberry.types import Info
 
 from hub.errors import BadInput
 from hub.incidents import models as m
+from hub.incidents.protocols import protocol_state
+from hub.incidents.updates import updates_in
+from schema import described
 from schema.context import Context
 from schema.loaders import MAX_SUGGESTIONS
+from schema.types.documentation import (
+    AudienceEnum,
+    FollowUpType,
+    ProtocolType,
+    StatusUpdateType,
+)
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.knowledge import ArticleType, SuggestionType
@@ -93,6 +102,7 @@ class IncidentType:
     created_at: datetime
     updated_at: datetime
     version: int
+    model: strawberry.Private[m.Incident | None] = None
 
     @strawberry.field
     async def team(self, info: Info[Context, None]) -> TeamType | None:
@@ -129,6 +139,25 @@ class IncidentType:
         """The postmortem drafted when the incident resolved."""
         found = await info.context.loaders.postmortem.load(str(self.id))
         return ArticleType.from_model(found) if found else None
+    @described.field("This severity's response protocol, checked against now")
+    def protocol(self, info: Info[Context, None]) -> ProtocolType:
+        assert self.model is not None, "built by from_model"
+        now = info.context.hub.clock.now()
+        return ProtocolType.from_state(protocol_state(self.model, now=now))
+
+    @strawberry.field
+    def follow_ups(self) -> list[FollowUpType]:
+        assert self.model is not None, "built by from_model"
+        return [FollowUpType.from_model(f, self.model.id) for f in self.model.follow_ups]
+
+    @described.field("Status updates, oldest first")
+    async def status_updates(
+        self,
+        info: Info[Context, None],
+        audience: AudienceEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[StatusUpdateType]:
+        found = await info.context.loaders.timeline.load(str(self.id))
+        return [StatusUpdateType.from_model(u) for u in updates_in(found, audience)]
 
     @classmethod
     def from_model(cls, i: m.Incident) -> IncidentType:
@@ -188,6 +217,7 @@ class IncidentType:
             created_at=i.created_at,
             updated_at=i.updated_at,
             version=i.version,
+            model=i,
         )
 
     @classmethod
