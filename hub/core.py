@@ -15,6 +15,7 @@ from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
+from hub.escalation.system import EscalationSystem
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
@@ -63,14 +64,22 @@ class Hub:
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
+        self.escalation = EscalationSystem(
+            self.db, self.clock, settings, events=self.events, incidents=self.incidents,
+            teams=self.teams, policies=self.policies, scheduler=self.scheduler,
+            reactions=self.reactions,
+        )
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
             return
         self._started = True
         await ensure_indexes(self.db)
-        await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        stuck = self.clock.now() - STUCK_OUTBOX_AGE
+        await self.events.sweep("incidents", older_than=stuck)
+        await self.events.sweep("escalations", older_than=stuck)
         await self.feed.start()
+        await self.reactions.prepare()
         if run_scheduler:
             self.scheduler.start()
             self.reactions.start()
@@ -82,3 +91,4 @@ class Hub:
         await self.reactions.stop()
         await self.scheduler.stop()
         await self.feed.stop()
+        await self.escalation.close()

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # deployment, which otherwise has no credential at all.
     admin_token: SecretStr | None = None
 
+    # Seconds an outbound escalation webhook may take before the attempt fails.
+    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
+
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)
 
