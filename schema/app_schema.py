@@ -7,16 +7,22 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from schema.errors import HubErrors
+from schema.escalation import EscalationMutations, EscalationQueries
 from schema.events import EventSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.teams import TeamMutations, TeamQueries
 from schema.types.incidents import IncidentType
-from schema.types.knowledge import ArticleType, PolicyType
+from schema.types.escalation import PolicyType
+from schema.types.knowledge import ArticleType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries))
-Mutation = merge_types("Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations))
+Query = merge_types(
+    "Query", (IncidentQueries, TeamQueries, KnowledgeQueries, EscalationQueries)
+)
+Mutation = merge_types(
+    "Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations, EscalationMutations)
+)
 Subscription = merge_types("Subscription", (EventSubscriptions,))
 
 ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]
