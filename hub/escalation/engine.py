@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
-
 from hub.clock import Clock
 from hub.escalation.notify import Notification, Notifier
 from hub.escalation.plan import Action, StepPlan, decide
 from hub.escalation.state import Escalation, EscalationState, EscalationStore, PendingStep
 from hub.escalation.targets import Directory
 from hub.events.log import EventLog
+from hub.events.models import Event
 from hub.incidents.flows import incident_event
 from hub.incidents.models import Incident, Status
 from hub.incidents.service import IncidentService
@@ -70,13 +69,17 @@ class EscalationEngine:
         if esc is None:
             log.error("event=escalation.missing incident_id=%s step=%d", incident_id, number)
             return
+        incident = None
         if esc.applied < number:
-            esc = await self._apply(esc, number)
-            if esc is None:
+            applied = await self._apply(esc, number)
+            if applied is None:
                 return
-        await self._follow_up(esc, number)
+            esc, incident = applied
+        await self._follow_up(esc, number, incident)
 
-    async def _apply(self, esc: Escalation, number: int) -> Escalation | None:
+    async def _apply(
+        self, esc: Escalation, number: int
+    ) -> tuple[Escalation, Incident | None] | None:
         pending = esc.next
         if pending is None or pending.step != number:
             log.info("event=escalation.step_superseded incident_id=%s step=%d", esc.id, number)
@@ -93,23 +96,30 @@ class EscalationEngine:
             last_update=await self._last_update(esc, incident), manual=pending.manual,
         )
         state, nxt = _after(plan, incident)
-        event = self._event(incident, plan, pending, final=nxt is None)
+        unreachable = await self._notifier.unreachable(plan)
+        event = self._event(incident, plan, pending, final=nxt is None,
+                            unreachable=unreachable)
         if not await self.store.apply(esc, plan, state, nxt, [event]):
             fresh = await self.store.get(esc.id)
-            return fresh if fresh is not None and fresh.applied >= number else None
+            done = fresh is not None and fresh.applied >= number
+            return (fresh, None) if done and fresh is not None else None
         log.info(
             "event=incident.escalated incident=%s step=%d level=%d round=%d action=%s "
             "people=%d late_by=%.0fs", incident.ref, plan.step, plan.level + 1,
             plan.round + 1, plan.action, len(plan.people), _late_by(plan).total_seconds(),
         )
-        return esc.model_copy(update={"applied": number, "state": state, "next": nxt,
-                                      "steps": [*esc.steps, plan], "outbox": []})
+        applied = esc.model_copy(update={"applied": number, "state": state, "next": nxt,
+                                         "steps": [*esc.steps, plan], "outbox": []})
+        return applied, incident
 
-    async def _follow_up(self, esc: Escalation, number: int) -> None:
+    async def _follow_up(
+        self, esc: Escalation, number: int, incident: Incident | None
+    ) -> None:
         await self.store.flush_leftovers(esc)
         plan = esc.step(number)
         if plan is not None and plan.action is Action.ENGAGE:
-            await self._notifier.enqueue(await self._incidents.get(esc.id), plan)
+            incident = incident or await self._incidents.get(esc.id)
+            await self._notifier.enqueue(incident, plan)
         pending = esc.next
         if pending is not None and (esc.state is EscalationState.ACTIVE or pending.manual):
             await self.schedule(esc.id, pending)
@@ -134,8 +144,9 @@ class EscalationEngine:
         return last_update(await self._events.for_incident(incident.id), incident)
 
     def _event(
-        self, incident: Incident, plan: StepPlan, pending: PendingStep, *, final: bool
-    ) -> Any:
+        self, incident: Incident, plan: StepPlan, pending: PendingStep, *, final: bool,
+        unreachable: list[str],
+    ) -> Event:
         kind = "incident.escalated" if plan.action is Action.ENGAGE else (
             "incident.escalation_skipped")
         late_by = _late_by(plan)
@@ -146,6 +157,7 @@ class EscalationEngine:
             rules=[h.model_dump(mode="json") for h in plan.rules],
             late_by_seconds=round(late_by.total_seconds(), 3), late=late_by >= LATE_AFTER,
             manual=plan.manual, final=final, drill=incident.exercise,
+            unreachable_teams=unreachable,
             next_at=plan.next.due_at.isoformat() if plan.next and not final else None,
         )
         # The step's own id: a second append of the same step is a no-op in the log.
@@ -175,7 +187,7 @@ def _late_by(plan: StepPlan) -> timedelta:
     return max(timedelta(0), plan.decided_at - plan.due_at)
 
 
-def last_update(events: list[Any], incident: Incident) -> datetime:
+def last_update(events: list[Event], incident: Incident) -> datetime:
     """When a person last changed the incident; the engine's own events do not count."""
     times = [e.occurred_at for e in events if e.type not in OWN_EVENTS]
     return max(times, default=incident.created_at)

@@ -26,7 +26,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from hub.clock import Clock
-from hub.escalation.plan import StepPlan
+from hub.escalation.plan import Action, StepPlan
 from hub.escalation.webhooks import SIGNATURE_HEADER, WebhookService, signature
 from hub.incidents.models import Incident
 from hub.scheduler.jobs import Job, RetryPolicy, Scheduler
@@ -105,6 +105,14 @@ class Notifier:
                                           sort=[("step", 1), ("team_id", 1)])
         return [Notification.model_validate(d) for d in docs]
 
+    async def unreachable(self, plan: StepPlan) -> list[str]:
+        """Teams ``plan`` engages that have no webhook to reach them by."""
+        if plan.action is not Action.ENGAGE:
+            return []
+        teams = list(dict.fromkeys(p.team_id for p in plan.people))
+        keys = await self._webhooks.keys(teams)
+        return [t for t in teams if t not in keys]
+
     async def enqueue(self, incident: Incident, plan: StepPlan) -> None:
         """One notification per team engaged by ``plan``; safe to repeat."""
         teams: dict[str, list[str]] = {}
@@ -116,10 +124,11 @@ class Notifier:
             if team_id not in keys:
                 note.state = NotificationState.UNDELIVERABLE
                 note.error = "the team has no webhook configured"
+            # A team without a webhook is named on the step's own timeline event
+            # (``unreachable_teams``) and recorded here; it is not retried.
             if await self._insert(note) and team_id not in keys:
                 log.warning("event=notify.undeliverable notification_id=%s team_id=%s",
                             note.id, team_id)
-                await self._report(note)
             if team_id in keys:
                 await self._scheduler.schedule(KIND, self._clock.now(), {"id": note.id},
                                                dedup=f"notify:{note.id}")

@@ -166,8 +166,8 @@ class Scheduler:
         if doc is None:
             return None
         job = Job.model_validate(doc)
+        # Stored with the outcome (see _finish and _retry), not in a write of its own.
         job.late_by = max(0.0, (now - job.due_at).total_seconds())
-        await self._jobs.update_one({"id": job.id}, {"$set": {"late_by": job.late_by}})
         return job
 
     async def run_now(self, job: Job) -> bool:
@@ -217,13 +217,14 @@ class Scheduler:
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
             {"$set": {"state": PENDING, "due_at": self._clock.now() + delay,
-                      "last_error": repr(exc)}},
+                      "last_error": repr(exc), "late_by": job.late_by}},
         )
 
     async def _finish(self, job: Job, state: str, *, error: str | None = None) -> None:
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
-            {"$set": {"state": state, "finished_at": self._clock.now(), "last_error": error}},
+            {"$set": {"state": state, "finished_at": self._clock.now(), "last_error": error,
+                      "late_by": job.late_by}},
         )
 
     async def next_due(self) -> datetime | None:

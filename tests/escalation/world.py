@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +19,8 @@ from hub.escalation.models import PolicyCreate
 from hub.events.models import Event
 from hub.incidents.models import IncidentDeclare, Severity
 from hub.teams.models import TeamUpdate
-from tests.conftest import AUTH, make_settings
+from hub.storage.client import embedded_client
+from tests.conftest import AUTH, REAL_URI, make_settings
 
 # Monday: 11:00 in London (at work), 18:00 in Singapore and 03:00 in San
 # Francisco (both off); London is on duty.
@@ -83,3 +86,43 @@ async def api_for(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
 async def demo_hub(clock: ManualClock) -> tuple[Hub, DemoData]:
     hub = await new_hub(clock)
     return hub, await seed(hub)
+
+
+class Yielding:
+    """The embedded engine, answering each call on a later turn of the event loop.
+
+    The embedded engine answers without ever suspending, so two hubs in one
+    loop would never interleave; a real server makes every round trip a
+    suspension point, and this wrapper restores that.
+    """
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getitem__(self, name: str) -> Yielding:
+        return Yielding(self._target[name])
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            result = attr(*args, **kwargs)
+            if inspect.isawaitable(result):
+                return _later(result)
+            if "Cursor" in type(result).__name__:
+                return Yielding(result)
+            return result
+
+        return call
+
+
+async def _later(result: Any) -> Any:
+    await asyncio.sleep(0)
+    return await result
+
+
+def shared_engine() -> Any:
+    """One engine for several hubs: a real server when configured, else the embedded one."""
+    return None if REAL_URI else Yielding(embedded_client())
