@@ -12,8 +12,8 @@ from schema.events import EventSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.teams import TeamMutations, TeamQueries
-from schema.types.incidents import IncidentType
 from schema.types.escalation import PolicyType
+from schema.types.incidents import IncidentType
 from schema.types.knowledge import ArticleType
 from schema.types.teams import RegionType, ServiceType, TeamType
 

@@ -44,9 +44,11 @@ class HoursClauseInput:
 @strawberry.input(description="Every clause given must hold; an omitted clause does not count")
 class ConditionInput:
     severities: list[SeverityEnum] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list)
+        default_factory=list
+    )
     categories: list[CategoryEnum] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list)
+        default_factory=list
+    )
     service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     min_age_minutes: int | None = None
     max_age_minutes: int | None = None

@@ -118,8 +118,9 @@ def evaluate(cond: Condition, facts: Facts) -> Verdict:
         v.check(age < cond.max_age_minutes, f"age {age}m < {cond.max_age_minutes}m")
     if cond.min_quiet_minutes is not None:
         quiet = _minutes(facts.quiet)
-        v.check(quiet >= cond.min_quiet_minutes,
-                f"no update for {quiet}m >= {cond.min_quiet_minutes}m")
+        v.check(
+            quiet >= cond.min_quiet_minutes, f"no update for {quiet}m >= {cond.min_quiet_minutes}m"
+        )
     if cond.working_hours is not None:
         _hours(cond.working_hours, facts, v)
     return v
@@ -127,9 +128,7 @@ def evaluate(cond: Condition, facts: Facts) -> Verdict:
 
 def _hours(clause: HoursClause, facts: Facts, v: Verdict) -> None:
     people = (
-        facts.owning_team
-        if clause.subject is HoursSubject.OWNING_TEAM
-        else facts.level_targets
+        facts.owning_team if clause.subject is HoursSubject.OWNING_TEAM else facts.level_targets
     )
     at_work = [p for p in people if p.working]
     who = "owning team" if clause.subject is HoursSubject.OWNING_TEAM else "level targets"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+
 from hub.clock import Clock
 from hub.escalation.notify import Notification, Notifier
 from hub.escalation.plan import Action, StepPlan, decide
@@ -36,16 +37,26 @@ ACTOR = "escalation"
 # A step this much past its due time is marked late on the timeline.
 LATE_AFTER = timedelta(seconds=30)
 # Events the engine writes; they are not "updates" for quiet-time conditions.
-OWN_EVENTS = frozenset({
-    "incident.escalated", "incident.escalation_skipped", "incident.escalation_stopped",
-    "incident.notification_failed",
-})
+OWN_EVENTS = frozenset(
+    {
+        "incident.escalated",
+        "incident.escalation_skipped",
+        "incident.escalation_stopped",
+        "incident.notification_failed",
+    }
+)
 
 
 class EscalationEngine:
     def __init__(
-        self, clock: Clock, events: EventLog, incidents: IncidentService, teams: TeamService,
-        store: EscalationStore, notifier: Notifier, scheduler: Scheduler,
+        self,
+        clock: Clock,
+        events: EventLog,
+        incidents: IncidentService,
+        teams: TeamService,
+        store: EscalationStore,
+        notifier: Notifier,
+        scheduler: Scheduler,
     ) -> None:
         self._clock = clock
         self._events = events
@@ -59,7 +70,9 @@ class EscalationEngine:
 
     async def schedule(self, incident_id: str, pending: PendingStep) -> Job:
         return await self._scheduler.schedule(
-            STEP, pending.due_at, {"incident_id": incident_id, "step": pending.step},
+            STEP,
+            pending.due_at,
+            {"incident_id": incident_id, "step": pending.step},
             dedup=f"esc:{incident_id}:{pending.step}",
         )
 
@@ -92,29 +105,44 @@ class EscalationEngine:
             return None
         now = self._clock.now()
         plan = decide(
-            esc.policy, incident, await Directory.load(self._teams), pending, at=now,
-            last_update=await self._last_update(esc, incident), manual=pending.manual,
+            esc.policy,
+            incident,
+            await Directory.load(self._teams),
+            pending,
+            at=now,
+            last_update=await self._last_update(esc, incident),
+            manual=pending.manual,
         )
         state, nxt = _after(plan, incident)
         unreachable = await self._notifier.unreachable(plan)
-        event = self._event(incident, plan, pending, final=nxt is None,
-                            unreachable=unreachable)
+        event = self._event(incident, plan, pending, final=nxt is None, unreachable=unreachable)
         if not await self.store.apply(esc, plan, state, nxt, [event]):
             fresh = await self.store.get(esc.id)
             done = fresh is not None and fresh.applied >= number
             return (fresh, None) if done and fresh is not None else None
         log.info(
             "event=incident.escalated incident=%s step=%d level=%d round=%d action=%s "
-            "people=%d late_by=%.0fs", incident.ref, plan.step, plan.level + 1,
-            plan.round + 1, plan.action, len(plan.people), _late_by(plan).total_seconds(),
+            "people=%d late_by=%.0fs",
+            incident.ref,
+            plan.step,
+            plan.level + 1,
+            plan.round + 1,
+            plan.action,
+            len(plan.people),
+            _late_by(plan).total_seconds(),
         )
-        applied = esc.model_copy(update={"applied": number, "state": state, "next": nxt,
-                                         "steps": [*esc.steps, plan], "outbox": []})
+        applied = esc.model_copy(
+            update={
+                "applied": number,
+                "state": state,
+                "next": nxt,
+                "steps": [*esc.steps, plan],
+                "outbox": [],
+            }
+        )
         return applied, incident
 
-    async def _follow_up(
-        self, esc: Escalation, number: int, incident: Incident | None
-    ) -> None:
+    async def _follow_up(self, esc: Escalation, number: int, incident: Incident | None) -> None:
         await self.store.flush_leftovers(esc)
         plan = esc.step(number)
         if plan is not None and plan.action is Action.ENGAGE:
@@ -127,8 +155,9 @@ class EscalationEngine:
     async def stop(self, incident: Incident, *, reason: str, actor: str = ACTOR) -> bool:
         """Stop ``incident``'s escalation; False if none was running."""
         now = self._clock.now()
-        event = incident_event(incident, "incident.escalation_stopped", actor=actor, at=now,
-                               reason=reason)
+        event = incident_event(
+            incident, "incident.escalation_stopped", actor=actor, at=now, reason=reason
+        )
         if not await self.store.stop(incident.id, reason, now, [event]):
             return False
         await self._scheduler.cancel({"kind": STEP, "payload.incident_id": incident.id})
@@ -136,27 +165,44 @@ class EscalationEngine:
         return True
 
     async def _last_update(self, esc: Escalation, incident: Incident) -> datetime:
-        uses_quiet = any(
-            r.when.min_quiet_minutes is not None for r in esc.policy.rules
-        ) or any(lv.when and lv.when.min_quiet_minutes is not None for lv in esc.policy.levels)
+        uses_quiet = any(r.when.min_quiet_minutes is not None for r in esc.policy.rules) or any(
+            lv.when and lv.when.min_quiet_minutes is not None for lv in esc.policy.levels
+        )
         if not uses_quiet:
             return incident.created_at
         return last_update(await self._events.for_incident(incident.id), incident)
 
     def _event(
-        self, incident: Incident, plan: StepPlan, pending: PendingStep, *, final: bool,
+        self,
+        incident: Incident,
+        plan: StepPlan,
+        pending: PendingStep,
+        *,
+        final: bool,
         unreachable: list[str],
     ) -> Event:
-        kind = "incident.escalated" if plan.action is Action.ENGAGE else (
-            "incident.escalation_skipped")
+        kind = (
+            "incident.escalated"
+            if plan.action is Action.ENGAGE
+            else ("incident.escalation_skipped")
+        )
         late_by = _late_by(plan)
         event = incident_event(
-            incident, kind, actor=pending.requested_by or ACTOR, at=plan.decided_at,
-            step=plan.step, level=plan.level + 1, round=plan.round + 1,
-            targets=[p.model_dump() for p in plan.people], reason=plan.reason,
+            incident,
+            kind,
+            actor=pending.requested_by or ACTOR,
+            at=plan.decided_at,
+            step=plan.step,
+            level=plan.level + 1,
+            round=plan.round + 1,
+            targets=[p.model_dump() for p in plan.people],
+            reason=plan.reason,
             rules=[h.model_dump(mode="json") for h in plan.rules],
-            late_by_seconds=round(late_by.total_seconds(), 3), late=late_by >= LATE_AFTER,
-            manual=plan.manual, final=final, drill=incident.exercise,
+            late_by_seconds=round(late_by.total_seconds(), 3),
+            late=late_by >= LATE_AFTER,
+            manual=plan.manual,
+            final=final,
+            drill=incident.exercise,
             unreachable_teams=unreachable,
             next_at=plan.next.due_at.isoformat() if plan.next and not final else None,
         )
@@ -167,9 +213,16 @@ class EscalationEngine:
     async def _notification_failed(self, note: Notification) -> None:
         incident = await self._incidents.get(note.incident_id)
         event = incident_event(
-            incident, "incident.notification_failed", actor=ACTOR, at=self._clock.now(),
-            notification_id=note.id, team_id=note.team_id, step=note.step,
-            state=note.state.value, error=note.error, attempts=len(note.attempts),
+            incident,
+            "incident.notification_failed",
+            actor=ACTOR,
+            at=self._clock.now(),
+            notification_id=note.id,
+            team_id=note.team_id,
+            step=note.step,
+            state=note.state.value,
+            error=note.error,
+            attempts=len(note.attempts),
         )
         await self.store.append(incident.id, [event])
 

@@ -31,8 +31,13 @@ STOP_ON = frozenset({"incident.acknowledged", "incident.status_changed"})
 
 class EscalationFlows:
     def __init__(
-        self, clock: Clock, engine: EscalationEngine, incidents: IncidentService,
-        teams: TeamService, policies: PolicyService, scheduler: Scheduler,
+        self,
+        clock: Clock,
+        engine: EscalationEngine,
+        incidents: IncidentService,
+        teams: TeamService,
+        policies: PolicyService,
+        scheduler: Scheduler,
         reactions: Reactions,
     ) -> None:
         self._clock = clock
@@ -59,10 +64,16 @@ class EscalationFlows:
     async def begin(self, incident: Incident, policy: EscalationPolicy) -> Escalation:
         """Start escalating ``incident``; starting twice keeps the first start."""
         first = PendingStep(step=1, level=0, round=0, due_at=incident.created_at)
-        esc = await self.engine.store.start(Escalation(
-            id=incident.id, incident_id=incident.id, policy=policy,
-            state=EscalationState.ACTIVE, next=first, started_at=self._clock.now(),
-        ))
+        esc = await self.engine.store.start(
+            Escalation(
+                id=incident.id,
+                incident_id=incident.id,
+                policy=policy,
+                state=EscalationState.ACTIVE,
+                next=first,
+                started_at=self._clock.now(),
+            )
+        )
         if esc.state is EscalationState.ACTIVE and esc.next is not None:
             await self.engine.schedule(esc.id, esc.next)
         return esc
@@ -72,12 +83,15 @@ class EscalationFlows:
         if event.data.get("to") == Status.TRIGGERED.value:
             return
         incident = await self._incidents.get(event.incident_id)
-        what = "acknowledged" if event.type == "incident.acknowledged" else (
-            f"moved to {event.data.get('to')}")
+        what = (
+            "acknowledged"
+            if event.type == "incident.acknowledged"
+            else (f"moved to {event.data.get('to')}")
+        )
         await self.engine.stop(incident, reason=f"{what} by {event.actor}", actor=event.actor)
 
     async def escalate(self, incident_id: str, *, to_level: int, actor: str) -> Escalation:
-        """Fire level ``to_level`` (1-based) now; the ladder goes on from there if unacknowledged."""
+        """Fire level ``to_level`` (1-based) now; unacknowledged, the ladder goes on."""
         incident = await self._incidents.get(incident_id)
         if not incident.is_open:
             raise InvalidTransition(
@@ -87,20 +101,35 @@ class EscalationFlows:
         esc = await self.engine.store.get(incident.id) or await self._adopt(incident)
         levels = len(esc.policy.levels)
         if not 1 <= to_level <= levels:
-            raise BadInput(f"toLevel must be between 1 and {levels} for policy "
-                           f"{esc.policy.name!r}", argument="toLevel")
+            raise BadInput(
+                f"toLevel must be between 1 and {levels} for policy {esc.policy.name!r}",
+                argument="toLevel",
+            )
         pending = PendingStep(
-            step=max(esc.applied, esc.next.step if esc.next else 0) + 1, level=to_level - 1,
-            round=_round(esc), due_at=self._clock.now(), manual=True, requested_by=actor,
+            step=max(esc.applied, esc.next.step if esc.next else 0) + 1,
+            level=to_level - 1,
+            round=_round(esc),
+            due_at=self._clock.now(),
+            manual=True,
+            requested_by=actor,
         )
         if not await self.engine.store.request(esc, pending):
             raise Conflict(f"{incident.ref}'s escalation moved on meanwhile; retry")
-        await self._scheduler.cancel({"kind": STEP, "payload.incident_id": incident.id,
-                                      "payload.step": {"$lt": pending.step}})
+        await self._scheduler.cancel(
+            {
+                "kind": STEP,
+                "payload.incident_id": incident.id,
+                "payload.step": {"$lt": pending.step},
+            }
+        )
         job = await self.engine.schedule(incident.id, pending)
         await self._scheduler.run_now(job)
-        log.info("event=escalation.requested incident=%s level=%d actor=%s",
-                 incident.ref, to_level, actor)
+        log.info(
+            "event=escalation.requested incident=%s level=%d actor=%s",
+            incident.ref,
+            to_level,
+            actor,
+        )
         found = await self.engine.store.get(incident.id)
         assert found is not None
         return found
@@ -111,12 +140,20 @@ class EscalationFlows:
         if policy is None:
             team = await self._teams.teams.get(incident.team_id)
             raise BadInput(f"team {team.slug!r} has no escalation policy", argument="id")
-        state = (EscalationState.ACTIVE if incident.status is Status.TRIGGERED
-                 else EscalationState.STOPPED)
-        return await self.engine.store.start(Escalation(
-            id=incident.id, incident_id=incident.id, policy=policy, state=state,
-            started_at=self._clock.now(),
-        ))
+        state = (
+            EscalationState.ACTIVE
+            if incident.status is Status.TRIGGERED
+            else EscalationState.STOPPED
+        )
+        return await self.engine.store.start(
+            Escalation(
+                id=incident.id,
+                incident_id=incident.id,
+                policy=policy,
+                state=state,
+                started_at=self._clock.now(),
+            )
+        )
 
     async def _policy_of(self, incident: Incident) -> EscalationPolicy | None:
         team = await self._teams.teams.get(incident.team_id)

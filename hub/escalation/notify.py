@@ -36,8 +36,9 @@ from hub.storage.collection import DuplicateKey
 log = logging.getLogger(__name__)
 
 KIND = "escalation.notify"
-RETRY = RetryPolicy(max_attempts=6, first_delay=timedelta(seconds=5), factor=3.0,
-                    max_delay=timedelta(minutes=10))
+RETRY = RetryPolicy(
+    max_attempts=6, first_delay=timedelta(seconds=5), factor=3.0, max_delay=timedelta(minutes=10)
+)
 
 
 class NotificationState(StrEnum):
@@ -83,8 +84,13 @@ FailureHook = Callable[["Notification"], Awaitable[None]]
 
 class Notifier:
     def __init__(
-        self, db: Database, clock: Clock, scheduler: Scheduler, webhooks: WebhookService,
-        *, timeout: float,
+        self,
+        db: Database,
+        clock: Clock,
+        scheduler: Scheduler,
+        webhooks: WebhookService,
+        *,
+        timeout: float,
     ) -> None:
         self.collection = db["notifications"]
         self._clock = clock
@@ -101,8 +107,9 @@ class Notifier:
             self._client = None
 
     async def for_incident(self, incident_id: str) -> list[Notification]:
-        docs = await self.collection.find({"incident_id": incident_id},
-                                          sort=[("step", 1), ("team_id", 1)])
+        docs = await self.collection.find(
+            {"incident_id": incident_id}, sort=[("step", 1), ("team_id", 1)]
+        )
         return [Notification.model_validate(d) for d in docs]
 
     async def unreachable(self, plan: StepPlan) -> list[str]:
@@ -127,11 +134,13 @@ class Notifier:
             # A team without a webhook is named on the step's own timeline event
             # (``unreachable_teams``) and recorded here; it is not retried.
             if await self._insert(note) and team_id not in keys:
-                log.warning("event=notify.undeliverable notification_id=%s team_id=%s",
-                            note.id, team_id)
+                log.warning(
+                    "event=notify.undeliverable notification_id=%s team_id=%s", note.id, team_id
+                )
             if team_id in keys:
-                await self._scheduler.schedule(KIND, self._clock.now(), {"id": note.id},
-                                               dedup=f"notify:{note.id}")
+                await self._scheduler.schedule(
+                    KIND, self._clock.now(), {"id": note.id}, dedup=f"notify:{note.id}"
+                )
 
     async def _insert(self, note: Notification) -> bool:
         try:
@@ -148,9 +157,14 @@ class Notifier:
             "delivery_id": note_id,
             "type": "incident.escalated",
             "drill": incident.exercise,
-            "incident": {"id": incident.id, "ref": incident.ref, "title": incident.title,
-                         "severity": incident.severity.value,
-                         "category": incident.category.value, "team_id": incident.team_id},
+            "incident": {
+                "id": incident.id,
+                "ref": incident.ref,
+                "title": incident.title,
+                "severity": incident.severity.value,
+                "category": incident.category.value,
+                "team_id": incident.team_id,
+            },
             "step": plan.step,
             "level": plan.level + 1,
             "round": plan.round + 1,
@@ -160,9 +174,15 @@ class Notifier:
             "rules": [hit.name for hit in plan.rules],
         }
         return Notification(
-            id=note_id, incident_id=incident.id, step=plan.step, team_id=team_id,
-            handles=handles, state=NotificationState.PENDING, drill=incident.exercise,
-            payload=payload, created_at=self._clock.now(),
+            id=note_id,
+            incident_id=incident.id,
+            step=plan.step,
+            team_id=team_id,
+            handles=handles,
+            state=NotificationState.PENDING,
+            drill=incident.exercise,
+            payload=payload,
+            created_at=self._clock.now(),
         )
 
     async def deliver(self, job: Job) -> None:
@@ -176,8 +196,11 @@ class Notifier:
         keys = await self._webhooks.keys([note.team_id])
         key = keys.get(note.team_id)
         if key is None:
-            await self._close(note, NotificationState.UNDELIVERABLE,
-                              "the team's webhook was removed before delivery")
+            await self._close(
+                note,
+                NotificationState.UNDELIVERABLE,
+                "the team's webhook was removed before delivery",
+            )
             return
         attempt = await self._post(note, key.url, key.secret, job.attempts)
         await self.collection.update_one(
@@ -187,11 +210,17 @@ class Notifier:
         if attempt.status_code is not None and 200 <= attempt.status_code < 300:
             await self.collection.update_one(
                 {"id": note.id},
-                {"$set": {"state": NotificationState.DELIVERED.value,
-                          "delivered_at": attempt.at, "error": None}},
+                {
+                    "$set": {
+                        "state": NotificationState.DELIVERED.value,
+                        "delivered_at": attempt.at,
+                        "error": None,
+                    }
+                },
             )
-            log.info("event=notify.delivered notification_id=%s attempts=%d",
-                     note.id, attempt.number)
+            log.info(
+                "event=notify.delivered notification_id=%s attempts=%d", note.id, attempt.number
+            )
             return
         error = attempt.error or f"HTTP {attempt.status_code}"
         if job.attempts >= RETRY.max_attempts:
@@ -231,8 +260,9 @@ class Notifier:
         )
         if not closed:
             return
-        log.error("event=notify.gave_up notification_id=%s state=%s error=%s",
-                  note.id, state, error)
+        log.error(
+            "event=notify.gave_up notification_id=%s state=%s error=%s", note.id, state, error
+        )
         await self._report(note.model_copy(update={"state": state, "error": error}))
 
     async def _report(self, note: Notification) -> None:

@@ -89,8 +89,15 @@ def decide(
     people = own if targets == level.targets else resolve_all(targets, directory, incident, at)
     nxt = _next(policy, level_no, pos.round)
     plan = StepPlan(
-        step=pos.step, level=level_no, round=pos.round, due_at=pos.due_at, decided_at=at,
-        action=Action.ENGAGE, people=unique(people), rules=hits, manual=manual,
+        step=pos.step,
+        level=level_no,
+        round=pos.round,
+        due_at=pos.due_at,
+        decided_at=at,
+        action=Action.ENGAGE,
+        people=unique(people),
+        rules=hits,
+        manual=manual,
         reason=f"level {level_no + 1}: {', '.join(t.label for t in targets)}",
     )
     skip = None if manual else _skip_reason(policy, level_no, facts, plan.people, nxt)
@@ -98,8 +105,9 @@ def decide(
         plan.action, plan.reason = Action.SKIP, skip
     if nxt is not None:
         wait = timedelta(0) if skip else timedelta(minutes=level.delay_minutes)
-        plan.next = Position(step=pos.step + 1, level=nxt[0], round=nxt[1],
-                             due_at=pos.due_at + wait)
+        plan.next = Position(
+            step=pos.step + 1, level=nxt[0], round=nxt[1], due_at=pos.due_at + wait
+        )
     return plan
 
 
@@ -116,7 +124,10 @@ def _jump(policy: EscalationPolicy, facts: Facts, level: int, hits: list[RuleHit
 
 
 def _targets(
-    policy: EscalationPolicy, facts: Facts, level: int, targets: list[Target],
+    policy: EscalationPolicy,
+    facts: Facts,
+    level: int,
+    targets: list[Target],
     hits: list[RuleHit],
 ) -> list[Target]:
     replaced = False
@@ -137,7 +148,10 @@ def _targets(
 
 
 def _skip_reason(
-    policy: EscalationPolicy, level_no: int, facts: Facts, people: list[Person],
+    policy: EscalationPolicy,
+    level_no: int,
+    facts: Facts,
+    people: list[Person],
     nxt: tuple[int, int] | None,
 ) -> str | None:
     level = policy.levels[level_no]

@@ -48,8 +48,12 @@ class Preview:
 
 class PreviewService:
     def __init__(
-        self, engine: EscalationEngine, incidents: IncidentService, teams: TeamService,
-        policies: PolicyService, events: EventLog,
+        self,
+        engine: EscalationEngine,
+        incidents: IncidentService,
+        teams: TeamService,
+        policies: PolicyService,
+        events: EventLog,
     ) -> None:
         self._engine = engine
         self._incidents = incidents
@@ -76,11 +80,20 @@ class PreviewService:
         team = await self._teams.teams.get(data.team_id)
         created = at - timedelta(minutes=data.age_minutes)
         incident = Incident(
-            id="000000000000000000000000", number=0, title="hypothetical",
-            severity=data.severity, category=data.category, status=Status.TRIGGERED,
-            team_id=team.id, region_id=team.region_id, commander=data.commander,
-            service_ids=data.service_ids, exercise=data.exercise, declared_by="preview",
-            created_at=created, updated_at=created,
+            id="000000000000000000000000",
+            number=0,
+            title="hypothetical",
+            severity=data.severity,
+            category=data.category,
+            status=Status.TRIGGERED,
+            team_id=team.id,
+            region_id=team.region_id,
+            commander=data.commander,
+            service_ids=data.service_ids,
+            exercise=data.exercise,
+            declared_by="preview",
+            created_at=created,
+            updated_at=created,
         )
         policy = await self._policy(team.id)
         if policy is None:
@@ -94,7 +107,11 @@ class PreviewService:
         return await self._policies.repo.get(team.escalation_policy_id)
 
     async def _run(
-        self, policy: EscalationPolicy, incident: Incident, start: Position, at: datetime,
+        self,
+        policy: EscalationPolicy,
+        incident: Incident,
+        start: Position,
+        at: datetime,
         updated: datetime,
     ) -> Preview:
         if at.tzinfo is None:

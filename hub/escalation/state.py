@@ -85,14 +85,21 @@ class EscalationStore:
         return escalation
 
     async def apply(
-        self, esc: Escalation, plan: StepPlan, state: EscalationState,
-        nxt: PendingStep | None, events: list[Event],
+        self,
+        esc: Escalation,
+        plan: StepPlan,
+        state: EscalationState,
+        nxt: PendingStep | None,
+        events: list[Event],
     ) -> bool:
         """Record ``plan`` as applied; False if the step is no longer the pending one."""
         assert esc.next is not None
         update: dict[str, Any] = {
-            "$set": {"applied": plan.step, "state": state.value,
-                     "next": nxt.model_dump() if nxt else None},
+            "$set": {
+                "applied": plan.step,
+                "state": state.value,
+                "next": nxt.model_dump() if nxt else None,
+            },
             "$push": {
                 "steps": {"$each": [plan.model_dump()], "$slice": -KEEP_STEPS},
                 **outbox_push(events),
@@ -109,9 +116,15 @@ class EscalationStore:
         """Stop an active escalation; False if it was not active."""
         matched = await self.collection.update_one(
             {"id": incident_id, "state": EscalationState.ACTIVE.value},
-            {"$set": {"state": EscalationState.STOPPED.value, "next": None,
-                      "stopped_at": at, "stop_reason": reason},
-             "$push": outbox_push(events)},
+            {
+                "$set": {
+                    "state": EscalationState.STOPPED.value,
+                    "next": None,
+                    "stopped_at": at,
+                    "stop_reason": reason,
+                },
+                "$push": outbox_push(events),
+            },
         )
         if matched:
             await self._events.flush(COLLECTION, incident_id, events)
@@ -134,8 +147,11 @@ class EscalationStore:
         if matched:
             await self._events.flush(COLLECTION, incident_id, events)
         else:
-            log.error("event=escalation.event_orphaned incident_id=%s types=%s",
-                      incident_id, ",".join(e.type for e in events))
+            log.error(
+                "event=escalation.event_orphaned incident_id=%s types=%s",
+                incident_id,
+                ",".join(e.type for e in events),
+            )
 
     async def flush_leftovers(self, esc: Escalation) -> None:
         """Finish a flush a crashed runner left half done; stored events are kept once."""

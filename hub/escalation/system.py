@@ -21,18 +21,29 @@ from hub.teams.service import TeamService
 
 class EscalationSystem:
     def __init__(
-        self, db: Database, clock: Clock, settings: Settings, *, events: EventLog,
-        incidents: IncidentService, teams: TeamService, policies: PolicyService,
-        scheduler: Scheduler, reactions: Reactions,
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        *,
+        events: EventLog,
+        incidents: IncidentService,
+        teams: TeamService,
+        policies: PolicyService,
+        scheduler: Scheduler,
+        reactions: Reactions,
     ) -> None:
         self.store = EscalationStore(db, events)
         self.webhooks = WebhookService(db, clock, teams.teams)
-        self.notifier = Notifier(db, clock, scheduler, self.webhooks,
-                                 timeout=settings.webhook_timeout)
-        self.engine = EscalationEngine(clock, events, incidents, teams, self.store,
-                                       self.notifier, scheduler)
-        self.flows = EscalationFlows(clock, self.engine, incidents, teams, policies,
-                                     scheduler, reactions)
+        self.notifier = Notifier(
+            db, clock, scheduler, self.webhooks, timeout=settings.webhook_timeout
+        )
+        self.engine = EscalationEngine(
+            clock, events, incidents, teams, self.store, self.notifier, scheduler
+        )
+        self.flows = EscalationFlows(
+            clock, self.engine, incidents, teams, policies, scheduler, reactions
+        )
         self.preview = PreviewService(self.engine, incidents, teams, policies, events)
 
     async def close(self) -> None:

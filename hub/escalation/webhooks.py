@@ -50,8 +50,9 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL:
-        raise BadInput(f"webhook url {url[:100]!r} must be an http(s) URL with a host",
-                       argument="url")
+        raise BadInput(
+            f"webhook url {url[:100]!r} must be an http(s) URL with a host", argument="url"
+        )
     return url
 
 
@@ -64,8 +65,9 @@ class WebhookService:
     async def set(self, *, team_id: str, url: str, secret: str, actor: str) -> WebhookInfo:
         await self._teams.get(team_id)
         if len(secret) < MIN_SECRET:
-            raise BadInput(f"a webhook secret needs at least {MIN_SECRET} characters",
-                           argument="secret")
+            raise BadInput(
+                f"a webhook secret needs at least {MIN_SECRET} characters", argument="secret"
+            )
         now = self._clock.now()
         doc = {"url": check_url(url), "secret": secret, "updated_at": now, "updated_by": actor}
         await self._hooks.update_one({"id": team_id}, {"$set": doc}, upsert=True)

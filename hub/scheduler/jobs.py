@@ -201,30 +201,51 @@ class Scheduler:
         await self._finish(job, DONE)
         log.info(
             "event=scheduler.job_done kind=%s job_id=%s late_by=%.1fs attempts=%d",
-            job.kind, job.id, job.late_by, job.attempts,
+            job.kind,
+            job.id,
+            job.late_by,
+            job.attempts,
         )
 
     async def _retry(self, job: Job, exc: Exception) -> None:
         retry = self._retries.get(job.kind, DEFAULT_RETRY)
         if job.attempts >= retry.max_attempts:
-            log.error("event=scheduler.job_failed kind=%s job_id=%s error=%r",
-                      job.kind, job.id, exc)
+            log.error(
+                "event=scheduler.job_failed kind=%s job_id=%s error=%r", job.kind, job.id, exc
+            )
             await self._finish(job, FAILED, error=repr(exc))
             return
         delay = retry.delay(job.attempts)
-        log.warning("event=scheduler.job_retry kind=%s job_id=%s retry_in=%ss error=%r",
-                    job.kind, job.id, delay.total_seconds(), exc)
+        log.warning(
+            "event=scheduler.job_retry kind=%s job_id=%s retry_in=%ss error=%r",
+            job.kind,
+            job.id,
+            delay.total_seconds(),
+            exc,
+        )
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
-            {"$set": {"state": PENDING, "due_at": self._clock.now() + delay,
-                      "last_error": repr(exc), "late_by": job.late_by}},
+            {
+                "$set": {
+                    "state": PENDING,
+                    "due_at": self._clock.now() + delay,
+                    "last_error": repr(exc),
+                    "late_by": job.late_by,
+                }
+            },
         )
 
     async def _finish(self, job: Job, state: str, *, error: str | None = None) -> None:
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
-            {"$set": {"state": state, "finished_at": self._clock.now(), "last_error": error,
-                      "late_by": job.late_by}},
+            {
+                "$set": {
+                    "state": state,
+                    "finished_at": self._clock.now(),
+                    "last_error": error,
+                    "late_by": job.late_by,
+                }
+            },
         )
 
     async def next_due(self) -> datetime | None:
@@ -249,8 +270,9 @@ class Scheduler:
                 await self.run_due()
                 due = await self.next_due()
             except Exception:  # keep the loop alive; the next poll retries
-                log.exception("event=scheduler.loop_error retry_in=%ss",
-                              self._poll.total_seconds())
+                log.exception(
+                    "event=scheduler.loop_error retry_in=%ss", self._poll.total_seconds()
+                )
             wake = self._clock.now() + self._poll
             await self._pause(min(wake, due) if due else wake)
 

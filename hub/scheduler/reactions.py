@@ -84,8 +84,12 @@ class Reactions:
     async def _ensure_checkpoint(self, reaction: _Reaction) -> None:
         await self._state.update_one(
             {"id": reaction.name},
-            {"$setOnInsert": {"checkpoint": self._feed.released,
-                              "lease_until": self._clock.now()}},
+            {
+                "$setOnInsert": {
+                    "checkpoint": self._feed.released,
+                    "lease_until": self._clock.now(),
+                }
+            },
             upsert=True,
         )
 
@@ -94,8 +98,7 @@ class Reactions:
         now = self._clock.now()
         await self._ensure_checkpoint(reaction)
         doc = await self._state.find_one_and_update(
-            {"id": reaction.name,
-             "$or": [{"owner": self.owner}, {"lease_until": {"$lte": now}}]},
+            {"id": reaction.name, "$or": [{"owner": self.owner}, {"lease_until": {"$lte": now}}]},
             {"$set": {"owner": self.owner, "lease_until": now + self._lease}},
         )
         return None if doc is None else int(doc["checkpoint"])
@@ -140,18 +143,30 @@ class Reactions:
             await reaction.handler(event)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - retried, then recorded; never silently lost
+        except Exception:  # retried, then recorded: never silently lost
             reaction.failures += 1
             if reaction.failures < MAX_ATTEMPTS:
-                log.warning("event=reaction.retry reaction=%s event_seq=%s attempt=%d",
-                            reaction.name, event.seq, reaction.failures, exc_info=True)
+                log.warning(
+                    "event=reaction.retry reaction=%s event_seq=%s attempt=%d",
+                    reaction.name,
+                    event.seq,
+                    reaction.failures,
+                    exc_info=True,
+                )
                 return False
-            log.exception("event=reaction.gave_up reaction=%s event_seq=%s event_type=%s",
-                          reaction.name, event.seq, event.type)
+            log.exception(
+                "event=reaction.gave_up reaction=%s event_seq=%s event_type=%s",
+                reaction.name,
+                event.seq,
+                event.type,
+            )
             await self._state.update_one(
                 {"id": reaction.name},
-                {"$push": {"failed": {"seq": event.seq, "event_id": event.id,
-                                      "at": self._clock.now()}}},
+                {
+                    "$push": {
+                        "failed": {"seq": event.seq, "event_id": event.id, "at": self._clock.now()}
+                    }
+                },
             )
         reaction.failures = 0
         return True
@@ -179,8 +194,7 @@ class Reactions:
             try:
                 await self.run_pending()
             except Exception:  # keep reacting; the next round retries
-                log.exception("event=reaction.loop_error retry_in=%ss",
-                              self._poll.total_seconds())
+                log.exception("event=reaction.loop_error retry_in=%ss", self._poll.total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll.total_seconds())
             self._wake.clear()

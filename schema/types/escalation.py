@@ -63,7 +63,8 @@ class ConditionType:
             max_age_minutes=cond.max_age_minutes,
             min_quiet_minutes=cond.min_quiet_minutes,
             working_hours=HoursClauseType(subject=hours.subject, working=hours.working)
-            if hours else None,
+            if hours
+            else None,
         )
 
 
@@ -86,9 +87,14 @@ class RuleType:
 
     @classmethod
     def from_model(cls, r: em.EscalationRule) -> RuleType:
-        return cls(name=r.name, when=ConditionType.from_model(r.when), action=r.action,
-                   targets=[TargetType.from_model(t) for t in r.targets], level=r.level,
-                   levels=list(r.levels))
+        return cls(
+            name=r.name,
+            when=ConditionType.from_model(r.when),
+            action=r.action,
+            targets=[TargetType.from_model(t) for t in r.targets],
+            level=r.level,
+            levels=list(r.levels),
+        )
 
 
 @strawberry.federation.type(name="EscalationPolicy", keys=["id"])
@@ -113,10 +119,16 @@ class PolicyType:
             )
             for lvl in p.levels
         ]
-        return cls(id=strawberry.ID(p.id), name=p.name, description=p.description,
-                   levels=levels, repeat=p.repeat,
-                   rules=[RuleType.from_model(r) for r in p.rules],
-                   created_at=p.created_at, updated_at=p.updated_at)
+        return cls(
+            id=strawberry.ID(p.id),
+            name=p.name,
+            description=p.description,
+            levels=levels,
+            repeat=p.repeat,
+            rules=[RuleType.from_model(r) for r in p.rules],
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
 
     @classmethod
     async def resolve_reference(
@@ -136,8 +148,13 @@ class PersonType:
 
     @classmethod
     def from_model(cls, p: c.Person) -> PersonType:
-        return cls(handle=p.handle, team_id=strawberry.ID(p.team_id), time_zone=p.time_zone,
-                   local_time=p.local_time, working=p.working)
+        return cls(
+            handle=p.handle,
+            team_id=strawberry.ID(p.team_id),
+            time_zone=p.time_zone,
+            local_time=p.local_time,
+            working=p.working,
+        )
 
 
 @strawberry.type(name="MatchedRule")
@@ -163,12 +180,18 @@ class StepType:
     @classmethod
     def from_model(cls, s: pm.StepPlan) -> StepType:
         return cls(
-            step=s.step, level=s.level + 1, round=s.round + 1, due_at=s.due_at,
-            at=s.decided_at, action=s.action,
+            step=s.step,
+            level=s.level + 1,
+            round=s.round + 1,
+            due_at=s.due_at,
+            at=s.decided_at,
+            action=s.action,
             people=[PersonType.from_model(p) for p in s.people],
-            matched_rules=[RuleHitType(name=h.name, action=h.action, reasons=h.reasons)
-                           for h in s.rules],
-            reason=s.reason, manual=s.manual,
+            matched_rules=[
+                RuleHitType(name=h.name, action=h.action, reasons=h.reasons) for h in s.rules
+            ],
+            reason=s.reason,
+            manual=s.manual,
         )
 
 
@@ -192,11 +215,13 @@ class EscalationType:
     @classmethod
     def from_model(cls, e: sm.Escalation) -> EscalationType:
         return cls(
-            incident_id=strawberry.ID(e.incident_id), state=e.state,
+            incident_id=strawberry.ID(e.incident_id),
+            state=e.state,
             policy=PolicyType.from_model(e.policy),
             next_step_at=e.next.due_at if e.next else None,
             next_level=e.next.level + 1 if e.next else None,
-            steps=[StepType.from_model(s) for s in e.steps], stop_reason=e.stop_reason,
+            steps=[StepType.from_model(s) for s in e.steps],
+            stop_reason=e.stop_reason,
         )
 
 
@@ -227,13 +252,27 @@ class NotificationType:
     @classmethod
     def from_model(cls, n: nm.Notification) -> NotificationType:
         return cls(
-            id=strawberry.ID(n.id), incident_id=strawberry.ID(n.incident_id), step=n.step,
-            team_id=strawberry.ID(n.team_id), handles=list(n.handles), state=n.state,
-            drill=n.drill, retried=n.retried, error=n.error, created_at=n.created_at,
+            id=strawberry.ID(n.id),
+            incident_id=strawberry.ID(n.incident_id),
+            step=n.step,
+            team_id=strawberry.ID(n.team_id),
+            handles=list(n.handles),
+            state=n.state,
+            drill=n.drill,
+            retried=n.retried,
+            error=n.error,
+            created_at=n.created_at,
             delivered_at=n.delivered_at,
-            attempts=[AttemptType(number=a.number, at=a.at, status_code=a.status_code,
-                                  error=a.error, duration_ms=a.duration_ms)
-                      for a in n.attempts],
+            attempts=[
+                AttemptType(
+                    number=a.number,
+                    at=a.at,
+                    status_code=a.status_code,
+                    error=a.error,
+                    duration_ms=a.duration_ms,
+                )
+                for a in n.attempts
+            ],
         )
 
 
@@ -246,5 +285,9 @@ class WebhookType:
 
     @classmethod
     def from_model(cls, w: WebhookInfo) -> WebhookType:
-        return cls(team_id=strawberry.ID(w.team_id), url=w.url, updated_at=w.updated_at,
-                   updated_by=w.updated_by)
+        return cls(
+            team_id=strawberry.ID(w.team_id),
+            url=w.url,
+            updated_at=w.updated_at,
+            updated_by=w.updated_by,
+        )

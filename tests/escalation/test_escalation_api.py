@@ -33,38 +33,52 @@ POLICY = {
     "repeat": 0,
     "levels": [
         {"targets": [{"kind": "ON_DUTY_TEAM"}], "delayMinutes": 10},
-        {"targets": [{"kind": "EXPERTISE", "value": "payments"}], "delayMinutes": 20,
-         "skipWhenOffDuty": True},
+        {
+            "targets": [{"kind": "EXPERTISE", "value": "payments"}],
+            "delayMinutes": 20,
+            "skipWhenOffDuty": True,
+        },
         {"targets": [{"kind": "MEMBER", "value": "mei"}], "delayMinutes": 30},
     ],
-    "rules": [{
-        "name": "sev1-off-hours",
-        "when": {"severities": ["SEV1"], "workingHours": {"working": False}},
-        "action": "REPLACE_TARGETS", "levels": [1],
-        "targets": [{"kind": "ON_DUTY_LEAD"}],
-    }],
+    "rules": [
+        {
+            "name": "sev1-off-hours",
+            "when": {"severities": ["SEV1"], "workingHours": {"working": False}},
+            "action": "REPLACE_TARGETS",
+            "levels": [1],
+            "targets": [{"kind": "ON_DUTY_LEAD"}],
+        }
+    ],
 }
 
 
 async def test_a_policy_with_rules_is_stored_and_checked_as_a_whole() -> None:
-    hub, demo = await demo_hub(ManualClock(DAY))
+    hub, _ = await demo_hub(ManualClock(DAY))
     async with api_for(hub) as api:
         made = (await gql(api, CREATE, {"input": POLICY}))["createEscalationPolicy"]
         assert made["levels"][1]["skipWhenOffDuty"] is True
-        assert made["rules"] == [{
-            "name": "sev1-off-hours", "action": "REPLACE_TARGETS", "levels": [1],
-            "when": {"severities": ["SEV1"],
-                     "workingHours": {"subject": "OWNING_TEAM", "working": False}},
-        }]
-        bad_rule = {"rules": [{"name": "jump", "when": {}, "action": "JUMP_TO_LEVEL",
-                               "level": 9}]}
+        assert made["rules"] == [
+            {
+                "name": "sev1-off-hours",
+                "action": "REPLACE_TARGETS",
+                "levels": [1],
+                "when": {
+                    "severities": ["SEV1"],
+                    "workingHours": {"subject": "OWNING_TEAM", "working": False},
+                },
+            }
+        ]
+        bad_rule = {"rules": [{"name": "jump", "when": {}, "action": "JUMP_TO_LEVEL", "level": 9}]}
         with pytest.raises(GraphQLFailed) as failed:
             await gql(api, UPDATE, {"id": made["id"], "input": bad_rule})
         assert failed.value.codes == ["BAD_USER_INPUT"]
         assert "level 9" in failed.value.errors[0]["message"]
         with pytest.raises(GraphQLFailed) as failed:
-            await gql(api, UPDATE, {"id": made["id"], "input": {"levels": [
-                {"targets": [{"kind": "MEMBER"}]}]}})
+            await gql(
+                api,
+                UPDATE,
+                {"id": made["id"], "input": {"levels": [{"targets": [{"kind": "MEMBER"}]}]}},
+            )
         assert failed.value.codes == ["BAD_USER_INPUT"]
     await hub.stop()
 
@@ -100,10 +114,14 @@ async def test_escalating_by_hand_fires_the_level_now_and_the_ladder_goes_on() -
         incident_id = await declare(hub, demo, severity=Severity.SEV2)
         await settle(hub)
         clock.advance(timedelta(minutes=2))
-        jumped = (await gql(api, ESCALATE, {"id": incident_id, "level": 3}))
+        jumped = await gql(api, ESCALATE, {"id": incident_id, "level": 3})
         state = jumped["escalateIncident"]
-        assert state["steps"][-1] == {"step": 3, "level": 3, "manual": True,
-                                      "people": [{"handle": "mei"}]}
+        assert state["steps"][-1] == {
+            "step": 3,
+            "level": 3,
+            "manual": True,
+            "people": [{"handle": "mei"}],
+        }
         assert state["state"] == "EXHAUSTED" and state["nextLevel"] is None
         fired = await steps(hub, incident_id)
         assert [e.data["level"] for e in fired] == [1, 3]

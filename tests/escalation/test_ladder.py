@@ -15,7 +15,16 @@ from hub.escalation.models import (
     TargetKind,
 )
 from hub.incidents.models import Category, Severity
-from tests.escalation.world import DAY, NIGHT, declare, demo_hub, handles, settle, steps, with_policy
+from tests.escalation.world import (
+    DAY,
+    NIGHT,
+    declare,
+    demo_hub,
+    handles,
+    settle,
+    steps,
+    with_policy,
+)
 
 SECOND = timedelta(seconds=1)
 
@@ -24,12 +33,15 @@ def ladder(team_id: str) -> PolicyCreate:
     return PolicyCreate(
         name="ladder",
         levels=[
-            EscalationLevel(targets=[Target(kind=TargetKind.TEAM, value=team_id)],
-                            delay_minutes=5),
-            EscalationLevel(targets=[Target(kind=TargetKind.EXPERTISE, value="database")],
-                            delay_minutes=10),
-            EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value="sam")],
-                            delay_minutes=15),
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.TEAM, value=team_id)], delay_minutes=5
+            ),
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.EXPERTISE, value="database")], delay_minutes=10
+            ),
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.MEMBER, value="sam")], delay_minutes=15
+            ),
         ],
         repeat=1,
     )
@@ -53,7 +65,8 @@ async def test_sev2_walks_every_level_on_time_repeats_and_stops_at_acknowledgeme
             clock.set(due - SECOND)
             await settle(hub)
             assert len(await steps(hub, incident_id)) == expected.index(
-                (minutes, level, round_, who)), f"level {level} fired early"
+                (minutes, level, round_, who)
+            ), f"level {level} fired early"
         clock.set(due)
         await settle(hub)
         fired = (await steps(hub, incident_id))[-1]
@@ -88,7 +101,13 @@ async def test_the_ladder_ends_after_its_repeats() -> None:
         await settle(hub)
     fired = await steps(hub, incident_id)
     assert [(e.data["level"], e.data["round"]) for e in fired] == [
-        (1, 1), (2, 1), (3, 1), (1, 2), (2, 2), (3, 2)]
+        (1, 1),
+        (2, 1),
+        (3, 1),
+        (1, 2),
+        (2, 2),
+        (3, 2),
+    ]
     assert fired[-1].data["final"] is True
     esc = await hub.escalation.store.get(incident_id)
     assert esc is not None and esc.state == "EXHAUSTED"
@@ -100,9 +119,10 @@ def off_hours_policy(team_id: str) -> PolicyCreate:
     policy.rules = [
         EscalationRule(
             name="sev1-off-hours",
-            when=Condition(severities=[Severity.SEV1],
-                           working_hours=HoursClause(subject=HoursSubject.OWNING_TEAM,
-                                                     working=False)),
+            when=Condition(
+                severities=[Severity.SEV1],
+                working_hours=HoursClause(subject=HoursSubject.OWNING_TEAM, working=False),
+            ),
             action=RuleAction.REPLACE_TARGETS,
             targets=[Target(kind=TargetKind.ON_DUTY_LEAD)],
             levels=[1],
@@ -130,8 +150,7 @@ async def test_sev1_outside_the_owning_teams_hours_goes_to_the_on_duty_lead() ->
     assert first.data["targets"][0]["working"] is True
     (rule,) = first.data["rules"]
     assert rule["name"] == "sev1-off-hours" and rule["action"] == "REPLACE_TARGETS"
-    assert any("outside working hours" in r and "olivia (Mon 03:00" in r
-               for r in rule["reasons"])
+    assert any("outside working hours" in r and "olivia (Mon 03:00" in r for r in rule["reasons"])
     (normal,) = await steps(hub, sev2)
     assert set(handles(normal)) == {"olivia", "tomasz"} and normal.data["rules"] == []
 
@@ -161,13 +180,24 @@ async def test_sev1_in_hours_and_security_incidents_take_their_own_paths() -> No
 async def test_a_level_whose_targets_are_all_off_duty_is_skipped_with_its_reason() -> None:
     clock = ManualClock(DAY)  # 03:00 in San Francisco
     hub, demo = await demo_hub(clock)
-    policy = PolicyCreate(name="skip", levels=[
-        EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value="sam"),
-                                 Target(kind=TargetKind.MEMBER, value="priya")],
-                        delay_minutes=5, skip_when_off_duty=True),
-        EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value="mei")],
-                        delay_minutes=5, skip_when_off_duty=True),
-    ])
+    policy = PolicyCreate(
+        name="skip",
+        levels=[
+            EscalationLevel(
+                targets=[
+                    Target(kind=TargetKind.MEMBER, value="sam"),
+                    Target(kind=TargetKind.MEMBER, value="priya"),
+                ],
+                delay_minutes=5,
+                skip_when_off_duty=True,
+            ),
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.MEMBER, value="mei")],
+                delay_minutes=5,
+                skip_when_off_duty=True,
+            ),
+        ],
+    )
     await with_policy(hub, demo, policy)
     incident_id = await declare(hub, demo)
     await settle(hub)

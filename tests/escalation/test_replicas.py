@@ -25,12 +25,18 @@ INCIDENTS = int(__import__("os").environ.get("ESC_N", "200"))
 
 
 def two_levels(team_id: str, *, repeat: int = 1) -> PolicyCreate:
-    return PolicyCreate(name="two levels", repeat=repeat, levels=[
-        EscalationLevel(targets=[Target(kind=TargetKind.TEAM, value=team_id)],
-                        delay_minutes=5),
-        EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value="olivia")],
-                        delay_minutes=5),
-    ])
+    return PolicyCreate(
+        name="two levels",
+        repeat=repeat,
+        levels=[
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.TEAM, value=team_id)], delay_minutes=5
+            ),
+            EscalationLevel(
+                targets=[Target(kind=TargetKind.MEMBER, value="olivia")], delay_minutes=5
+            ),
+        ],
+    )
 
 
 async def shared_pair(clock: ManualClock) -> tuple[Hub, Hub]:
@@ -47,8 +53,10 @@ async def both(a: Hub, b: Hub) -> int:
     ran = 0
     while True:
         counts = await asyncio.gather(
-            a.reactions.run_pending(), b.reactions.run_pending(),
-            a.scheduler.run_due(), b.scheduler.run_due(),
+            a.reactions.run_pending(),
+            b.reactions.run_pending(),
+            a.scheduler.run_due(),
+            b.scheduler.run_due(),
         )
         ran += sum(counts)
         if sum(counts) == 0:
@@ -63,20 +71,21 @@ async def test_two_hubs_fire_each_step_of_200_escalations_exactly_once() -> None
     # matters here; test_ladder walks longer ladders.
     await with_policy(a, demo, two_levels(demo.team_ids["sre-emea"], repeat=0))
     team = demo.team_ids["sre-emea"]
-    await asyncio.gather(*[
-        (a if n % 2 else b).flows.declare(
-            IncidentDeclare(title=f"incident {n}", severity=Severity.SEV2, team_id=team),
-            actor="load")
-        for n in range(INCIDENTS)
-    ])
+    await asyncio.gather(
+        *[
+            (a if n % 2 else b).flows.declare(
+                IncidentDeclare(title=f"incident {n}", severity=Severity.SEV2, team_id=team),
+                actor="load",
+            )
+            for n in range(INCIDENTS)
+        ]
+    )
     started = time.perf_counter()
     # Each hub hears of the other's incidents by tailing the log: wait for all.
-    await until(lambda: a.escalation.store.collection.find({}), INCIDENTS,
-                work=lambda: both(a, b))
+    await until(lambda: a.escalation.store.collection.find({}), INCIDENTS, work=lambda: both(a, b))
     clock.set(DAY + timedelta(minutes=5))
     await both(a, b)
-    print(f"\n{INCIDENTS} escalations x 2 steps on two hubs: "
-          f"{time.perf_counter() - started:.1f}s")
+    print(f"\n{INCIDENTS} escalations x 2 steps on two hubs: {time.perf_counter() - started:.1f}s")
 
     log = await a.events.read(after=0, query={"type": {"$in": sorted(STEP_TYPES)}})
     fired = Counter((e.incident_id, e.data["step"]) for e in log)
@@ -98,7 +107,8 @@ async def test_a_step_run_twice_after_a_lost_lease_has_one_effect() -> None:
     demo = await seed(a)
     await with_policy(a, demo, two_levels(demo.team_ids["sre-emea"]))
     incident = await a.flows.declare(
-        IncidentDeclare(title="x", team_id=demo.team_ids["sre-emea"]), actor="t")
+        IncidentDeclare(title="x", team_id=demo.team_ids["sre-emea"]), actor="t"
+    )
     await a.reactions.run_pending()
     job = await a.scheduler.claim()
     assert job is not None
@@ -120,16 +130,27 @@ async def test_a_step_run_twice_after_a_lost_lease_has_one_effect() -> None:
 async def test_overdue_steps_after_a_restart_fire_once_and_are_marked_late() -> None:
     clock = ManualClock(DAY)
     client = shared_engine()
-    first = Hub((await new_hub(clock, client, database="restart")).settings,
-                clock=clock, shared_client=client)
+    first = Hub(
+        (await new_hub(clock, client, database="restart")).settings,
+        clock=clock,
+        shared_client=client,
+    )
     await first.start()  # with its scheduler and reactions running
     demo = await seed(first)
-    await with_policy(first, demo, PolicyCreate(name="three", levels=[
-        EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value=h)], delay_minutes=5)
-        for h in ("olivia", "tomasz", "mei")
-    ]))
+    await with_policy(
+        first,
+        demo,
+        PolicyCreate(
+            name="three",
+            levels=[
+                EscalationLevel(targets=[Target(kind=TargetKind.MEMBER, value=h)], delay_minutes=5)
+                for h in ("olivia", "tomasz", "mei")
+            ],
+        ),
+    )
     incident = await first.flows.declare(
-        IncidentDeclare(title="x", team_id=demo.team_ids["sre-emea"]), actor="t")
+        IncidentDeclare(title="x", team_id=demo.team_ids["sre-emea"]), actor="t"
+    )
     await until(lambda: steps(first, incident.id), 1)
     await first.stop()  # mid-escalation: levels 2 and 3 still to come
 
@@ -149,8 +170,8 @@ async def test_overdue_steps_after_a_restart_fire_once_and_are_marked_late() -> 
     await fresh.stop()
 
 
-async def until(read, count: int, timeout: float = 10.0, work=None):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def until(read, count: int, work=None):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 10.0
     found: list[object] = []
     while time.monotonic() < deadline:
         if work is not None:

@@ -43,10 +43,13 @@ async def receiver(fail_first: int) -> AsyncIterator[Receiver]:
         return Response("no" if failing else "ok", status_code=503 if failing else 200)
 
     app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    for _ in range(500):  # up to 5 s for uvicorn to bind
+        if server.started:
+            break
         await asyncio.sleep(0.01)
     try:
         yield got
@@ -69,8 +72,18 @@ NOTES = """query($id: ID!) { notifications(incidentId: $id) {
 
 
 async def one_level(hub, demo) -> None:  # type: ignore[no-untyped-def]
-    await with_policy(hub, demo, PolicyCreate(name="page", levels=[EscalationLevel(
-        targets=[Target(kind=TargetKind.TEAM, value=demo.team_ids["sre-emea"])])]))
+    await with_policy(
+        hub,
+        demo,
+        PolicyCreate(
+            name="page",
+            levels=[
+                EscalationLevel(
+                    targets=[Target(kind=TargetKind.TEAM, value=demo.team_ids["sre-emea"])]
+                )
+            ],
+        ),
+    )
 
 
 async def test_a_receiver_failing_twice_gets_one_signed_delivery_recorded_as_retried() -> None:
@@ -102,9 +115,13 @@ async def test_a_receiver_failing_twice_gets_one_signed_delivery_recorded_as_ret
         (note,) = (await gql(api, NOTES, {"id": incident_id}))["notifications"]
         assert note["state"] == "DELIVERED" and note["retried"] is True and note["drill"]
         assert [a["statusCode"] for a in note["attempts"]] == [503, 503, 200]
-        shown = await api.post("/graphql", json={"query": "query($t: ID!) { teamWebhook("
-                                                 "teamId: $t) { url } }",
-                                                 "variables": {"t": team}})
+        shown = await api.post(
+            "/graphql",
+            json={
+                "query": "query($t: ID!) { teamWebhook(teamId: $t) { url } }",
+                "variables": {"t": team},
+            },
+        )
         assert SECRET not in shown.text and rx.url in shown.text
     await hub.stop()
 
@@ -114,8 +131,9 @@ async def test_a_receiver_that_never_answers_well_fails_on_the_timeline() -> Non
     hub, demo = await demo_hub(clock)
     await one_level(hub, demo)
     async with receiver(fail_first=100) as rx:
-        await hub.escalation.webhooks.set(team_id=demo.team_ids["sre-emea"], url=rx.url,
-                                          secret=SECRET, actor="t")
+        await hub.escalation.webhooks.set(
+            team_id=demo.team_ids["sre-emea"], url=rx.url, secret=SECRET, actor="t"
+        )
         incident_id = await declare(hub, demo)
         for _ in range(10):
             await settle(hub)
@@ -123,7 +141,10 @@ async def test_a_receiver_that_never_answers_well_fails_on_the_timeline() -> Non
         (note,) = await hub.escalation.notifier.for_incident(incident_id)
         assert note.state == "FAILED" and len(note.attempts) == 6 == len(rx.requests)
         assert note.payload["drill"] is False
-    failed = [e for e in await hub.events.for_incident(incident_id)
-              if e.type == "incident.notification_failed"]
+    failed = [
+        e
+        for e in await hub.events.for_incident(incident_id)
+        if e.type == "incident.notification_failed"
+    ]
     assert len(failed) == 1 and failed[0].data["error"] == "HTTP 503"
     await hub.stop()

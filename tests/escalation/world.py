@@ -18,8 +18,8 @@ from hub.demo import DemoData, seed
 from hub.escalation.models import PolicyCreate
 from hub.events.models import Event
 from hub.incidents.models import IncidentDeclare, Severity
-from hub.teams.models import TeamUpdate
 from hub.storage.client import embedded_client
+from hub.teams.models import TeamUpdate
 from tests.conftest import AUTH, REAL_URI, make_settings
 
 # Monday: 11:00 in London (at work), 18:00 in Singapore and 03:00 in San
@@ -50,19 +50,26 @@ async def settle(*hubs: Hub) -> int:
             return total
 
 
-async def with_policy(hub: Hub, demo: DemoData, policy: PolicyCreate,
-                      *slugs: str) -> str:
+async def with_policy(hub: Hub, demo: DemoData, policy: PolicyCreate, *slugs: str) -> str:
     created = await hub.policies.create(data=policy)
     for slug in slugs or ("sre-emea",):
-        await hub.teams.update_team(team_id=demo.team_ids[slug],
-                                    data=TeamUpdate(escalation_policy_id=created.id))
+        await hub.teams.update_team(
+            team_id=demo.team_ids[slug], data=TeamUpdate(escalation_policy_id=created.id)
+        )
     return created.id
 
 
-async def declare(hub: Hub, demo: DemoData, *, severity: Severity = Severity.SEV2,
-                  team: str = "sre-emea", **fields: Any) -> str:
-    data = IncidentDeclare(title="checkout errors", severity=severity,
-                           team_id=demo.team_ids[team], **fields)
+async def declare(
+    hub: Hub,
+    demo: DemoData,
+    *,
+    severity: Severity = Severity.SEV2,
+    team: str = "sre-emea",
+    **fields: Any,
+) -> str:
+    data = IncidentDeclare(
+        title="checkout errors", severity=severity, team_id=demo.team_ids[team], **fields
+    )
     return (await hub.flows.declare(data, actor="pagerbot")).id
 
 
@@ -78,8 +85,9 @@ def handles(event: Event) -> list[str]:
 async def api_for(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test",
-                                 headers=AUTH) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://hub.test", headers=AUTH
+    ) as client:
         yield client
 
 
