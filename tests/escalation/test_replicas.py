@@ -12,6 +12,7 @@ from hub.core import Hub
 from hub.demo import seed
 from hub.escalation.models import EscalationLevel, PolicyCreate, Target, TargetKind
 from hub.incidents.models import IncidentDeclare, Severity
+from tests.conftest import make_settings
 from tests.escalation.world import (
     DAY,
     STEP_TYPES,
@@ -43,7 +44,7 @@ async def shared_pair(clock: ManualClock) -> tuple[Hub, Hub]:
     # One engine, two hubs: replicas of one deployment. With a real server
     # both connect to it by URI; the database name must match.
     client = shared_engine()
-    a = await new_hub(clock, client, database="replicas_shared", tail_interval=0.25)
+    a = await new_hub(clock, client, tail_interval=0.25)
     b = Hub(a.settings, clock=clock, shared_client=client)
     await b.start(run_scheduler=False)
     return a, b
@@ -131,7 +132,7 @@ async def test_overdue_steps_after_a_restart_fire_once_and_are_marked_late() -> 
     clock = ManualClock(DAY)
     client = shared_engine()
     first = Hub(
-        (await new_hub(clock, client, database="restart")).settings,
+        make_settings(),
         clock=clock,
         shared_client=client,
     )
