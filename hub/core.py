@@ -18,6 +18,7 @@ from hub.analytics.impacts import ImpactService
 from hub.analytics.metrics import IncidentMetrics
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
+from hub.escalation.system import EscalationSystem
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.handoffs.claims import Claims
@@ -73,9 +74,6 @@ class Hub:
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
-        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
-        self.indexer = Indexer(self.knowledge, self.feed)
-        self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
@@ -83,10 +81,25 @@ class Hub:
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
+        self._wire_knowledge()
+        self._wire_handoffs()
+        self._wire_documentation_and_analytics()
+        self._wire_escalation()
+
+    def _wire_knowledge(self) -> None:
+        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
+        self.indexer = Indexer(self.knowledge, self.feed)
+        self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
+        self.postmortems = PostmortemDrafts(
+            self.knowledge, self.incidents, self.teams, self.events
+        )
+        self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
+
+    def _wire_handoffs(self) -> None:
         self.duty = DutyService(self.teams)
         self.handoffs = HandoffFlows(
             clock=self.clock,
-            expiry=timedelta(minutes=settings.handoff_expiry_minutes),
+            expiry=timedelta(minutes=self.settings.handoff_expiry_minutes),
             handoffs=HandoffService(self.db, self.events),
             claims=Claims(self.db),
             incidents=self.incidents,
@@ -98,11 +111,6 @@ class Hub:
             flows=self.handoffs, incidents=self.incidents, events=self.events,
         )
         self.shifts.register()
-        self.postmortems = PostmortemDrafts(
-            self.knowledge, self.incidents, self.teams, self.events
-        )
-        self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
-        self._wire_documentation_and_analytics()
 
     def _wire_documentation_and_analytics(self) -> None:
         self.status_updates = StatusUpdates(self.incidents, self.clock)
@@ -116,6 +124,13 @@ class Hub:
         self.availability = AvailabilityReport(self.impacts, self.clock)
         self.metrics = IncidentMetrics(self.incidents, self.events, self.teams)
 
+    def _wire_escalation(self) -> None:
+        self.escalation = EscalationSystem(
+            self.db, self.clock, self.settings, events=self.events, incidents=self.incidents,
+            teams=self.teams, policies=self.policies, scheduler=self.scheduler,
+            reactions=self.reactions,
+        )
+
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
             return
@@ -126,8 +141,10 @@ class Hub:
         await self.events.sweep("handoffs", older_than=stuck)
         await self.knowledge.start(stuck_before=stuck)
         await self.events.sweep("impacts", older_than=stuck)
+        await self.events.sweep("escalations", older_than=stuck)
         await self.feed.start()
         await self.indexer.start()
+        await self.reactions.prepare()
         if run_scheduler:
             await self.shifts.plan()
             self.scheduler.start()
@@ -141,3 +158,4 @@ class Hub:
         await self.indexer.stop()
         await self.scheduler.stop()
         await self.feed.stop()
+        await self.escalation.close()

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from hub.core import Hub
-from hub.escalation.models import EscalationLevel, PolicyCreate, Target, TargetKind
+from hub.escalation.conditions import Condition, HoursClause
+from hub.escalation.models import (
+    EscalationLevel,
+    EscalationRule,
+    PolicyCreate,
+    RuleAction,
+    Target,
+    TargetKind,
+)
+from hub.incidents.models import Category, Severity
 from hub.knowledge.models import ArticleCreate, ArticleKind
 from hub.teams.models import (
     ALL_DAYS,
@@ -119,15 +128,32 @@ async def seed(hub: Hub) -> DemoData:
 def _policy() -> PolicyCreate:
     return PolicyCreate(
         name="Follow the sun",
-        description="The on-duty team, then its lead's peers by expertise, then the commander.",
+        description="The on-duty team, then database experts who are awake, then the "
+        "commander; a SEV1 out of the owning team's hours goes to the on-duty lead first.",
         levels=[
             EscalationLevel(targets=[Target(kind=TargetKind.ON_DUTY_TEAM)], delay_minutes=10),
             EscalationLevel(targets=[Target(kind=TargetKind.EXPERTISE, value="database")],
-                            delay_minutes=15),
+                            delay_minutes=15, skip_when_off_duty=True),
             EscalationLevel(targets=[Target(kind=TargetKind.ROLE, value="commander")],
                             delay_minutes=30),
         ],
         repeat=1,
+        rules=[
+            EscalationRule(
+                name="sev1-off-hours",
+                when=Condition(severities=[Severity.SEV1],
+                               working_hours=HoursClause(working=False)),
+                action=RuleAction.REPLACE_TARGETS,
+                targets=[Target(kind=TargetKind.ON_DUTY_LEAD)],
+                levels=[1],
+            ),
+            EscalationRule(
+                name="security-experts",
+                when=Condition(categories=[Category.SECURITY]),
+                action=RuleAction.ADD_TARGETS,
+                targets=[Target(kind=TargetKind.EXPERTISE, value="security")],
+            ),
+        ],
     )
 
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Minutes a proposed handoff waits for the receiving team before it
     # expires and the receiving region's lead is escalated to.
     handoff_expiry_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    # Seconds an outbound escalation webhook may take before the attempt fails.
+    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
 
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)

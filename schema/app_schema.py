@@ -11,14 +11,16 @@ from strawberry.types import ExecutionContext
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
 from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
+from schema.escalation import EscalationMutations, EscalationQueries
 from schema.events import EventSubscriptions
 from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.teams import TeamMutations, TeamQueries
+from schema.types.escalation import PolicyType
 from schema.types.handoffs import HandoffType
 from schema.types.incidents import IncidentType
-from schema.types.knowledge import ArticleType, PolicyType
+from schema.types.knowledge import ArticleType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
 Query = merge_types(
@@ -30,6 +32,7 @@ Query = merge_types(
         HandoffQueries,
         DocumentationQueries,
         AnalyticsQueries,
+        EscalationQueries,
     ),
 )
 Mutation = merge_types(
@@ -41,6 +44,7 @@ Mutation = merge_types(
         HandoffMutations,
         DocumentationMutations,
         AnalyticsMutations,
+        EscalationMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))

@@ -1,4 +1,4 @@
-"""Queries and mutations for knowledge articles and escalation policies."""
+"""Queries and mutations for knowledge articles."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from hub.escalation.models import PolicyCreate, PolicyUpdate
 from hub.knowledge.imports import import_articles
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from schema.context import Context
 from schema.inputs import build, given
-from schema.types.enums import ArticleKindEnum, TargetKindEnum
-from schema.types.knowledge import ArticleType, ImportResultType, PolicyType, SearchHitType
+from schema.types.enums import ArticleKindEnum
+from schema.types.knowledge import ArticleType, ImportResultType, SearchHitType
 
 
 @strawberry.input
@@ -48,34 +47,6 @@ class ArticleUpdateInput:
     owner: str | None = strawberry.UNSET
     review_by: date | None = strawberry.UNSET
     change_summary: str = ""
-
-
-@strawberry.input
-class TargetInput:
-    kind: TargetKindEnum  # type: ignore[valid-type]
-    value: str = ""
-
-
-@strawberry.input
-class LevelInput:
-    targets: list[TargetInput]
-    delay_minutes: int = 15
-
-
-@strawberry.input
-class PolicyInput:
-    name: str
-    levels: list[LevelInput]
-    description: str = ""
-    repeat: int = 0
-
-
-@strawberry.input
-class PolicyUpdateInput:
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    levels: list[LevelInput] | None = strawberry.UNSET
-    repeat: int | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -117,14 +88,6 @@ class KnowledgeQueries:
         )
         return [SearchHitType.from_model(h) for h in hits]
 
-    @strawberry.field
-    async def escalation_policies(self, info: Info[Context, None]) -> list[PolicyType]:
-        return [PolicyType.from_model(p) for p in await info.context.hub.policies.list()]
-
-    @strawberry.field
-    async def escalation_policy(self, info: Info[Context, None], id: strawberry.ID) -> PolicyType:
-        return PolicyType.from_model(await info.context.hub.policies.repo.get(str(id)))
-
 
 @strawberry.type
 class KnowledgeMutations:
@@ -161,18 +124,3 @@ class KnowledgeMutations:
             info.context.hub.knowledge, items, actor=info.context.principal.actor
         )
         return ImportResultType.from_model(result)
-
-    @strawberry.mutation
-    async def create_escalation_policy(
-        self, info: Info[Context, None], input: PolicyInput
-    ) -> PolicyType:
-        data = build(PolicyCreate, strawberry.asdict(input))
-        return PolicyType.from_model(await info.context.hub.policies.create(data=data))
-
-    @strawberry.mutation
-    async def update_escalation_policy(
-        self, info: Info[Context, None], id: strawberry.ID, input: PolicyUpdateInput
-    ) -> PolicyType:
-        data = build(PolicyUpdate, given(strawberry.asdict(input)))
-        policy = await info.context.hub.policies.update(policy_id=str(id), data=data)
-        return PolicyType.from_model(policy)

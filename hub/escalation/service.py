@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from hub.clock import Clock
 from hub.errors import BadInput
-from hub.escalation.models import EscalationPolicy, PolicyCreate, PolicyUpdate
+from hub.escalation.models import EscalationPolicy, PolicyBase, PolicyCreate, PolicyUpdate
 from hub.storage.client import Database
 from hub.storage.ids import new_id
 from hub.storage.repository import Repository
@@ -30,10 +32,22 @@ class PolicyService:
         changes = data.model_dump(mode="json", exclude_unset=True)
         if not changes:
             raise BadInput("nothing to update: give at least one field")
-        await self.repo.get(policy_id)
+        current = await self.repo.get(policy_id)
+        _check_whole(current, changes)
         changes["updated_at"] = self._clock.now()
         await self.repo.collection.update_one({"id": policy_id}, {"$set": changes})
         return await self.repo.get(policy_id)
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])
+
+
+def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> None:
+    # New rules may name levels the old ladder lacks, and new levels may drop
+    # ones old rules name: only the policy as a whole can be checked.
+    merged = {**current.model_dump(mode="json"), **changes}
+    try:
+        PolicyBase.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise BadInput(f"the updated policy is invalid: {first['msg']}") from exc

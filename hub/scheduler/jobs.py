@@ -14,6 +14,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,6 +52,24 @@ class Job(BaseModel):
 Handler = Callable[[Job], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a failing job is tried, and how long it waits between tries."""
+
+    max_attempts: int = MAX_ATTEMPTS
+    first_delay: timedelta = timedelta(seconds=2)
+    factor: float = 2.0
+    max_delay: timedelta = timedelta(minutes=10)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait after the ``attempts``-th try failed (1 for the first)."""
+        grown = self.first_delay * (self.factor ** max(0, attempts - 1))
+        return min(grown, self.max_delay)
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
 class Scheduler:
     def __init__(
         self,
@@ -67,10 +86,13 @@ class Scheduler:
         self._poll = poll
         self.owner = owner or f"hub-{uuid.uuid4().hex[:8]}"
         self._handlers: dict[str, Handler] = {}
+        self._retries: dict[str, RetryPolicy] = {}
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, retry: RetryPolicy = DEFAULT_RETRY) -> None:
         self._handlers[kind] = handler
+        self._retries[kind] = retry
 
     async def schedule(
         self,
@@ -100,6 +122,8 @@ class Scheduler:
             if existing is not None:
                 return Job.model_validate(existing)
             raise
+        if due_at <= self._clock.now():
+            self._wake.set()
         return Job.model_validate(doc)
 
     async def cancel(self, query: dict[str, Any]) -> int:
@@ -112,15 +136,22 @@ class Scheduler:
         docs = await self._jobs.find({**(query or {}), "state": PENDING}, sort=[("due_at", 1)])
         return [Job.model_validate(d) for d in docs]
 
-    async def claim(self) -> Job | None:
+    async def claim(self, *, job_id: str | None = None) -> Job | None:
+        """Take one due job (or the job ``job_id``, due or not) under a lease."""
         now = self._clock.now()
+        # A replica claims only kinds it can run: during a rolling upgrade an
+        # older replica must leave a new kind of job to the replicas that know it.
+        query: dict[str, Any] = {
+            "kind": {"$in": sorted(self._handlers)},
+            "$or": [
+                {"state": PENDING, "due_at": {"$lte": now}},
+                {"state": RUNNING, "lease_until": {"$lt": now}},
+            ],
+        }
+        if job_id is not None:
+            query = {"id": job_id, "kind": query["kind"], "state": PENDING}
         doc = await self._jobs.find_one_and_update(
-            {
-                "$or": [
-                    {"state": PENDING, "due_at": {"$lte": now}},
-                    {"state": RUNNING, "lease_until": {"$lt": now}},
-                ]
-            },
+            query,
             {
                 "$set": {
                     "state": RUNNING,
@@ -135,9 +166,17 @@ class Scheduler:
         if doc is None:
             return None
         job = Job.model_validate(doc)
+        # Stored with the outcome (see _finish and _retry), not in a write of its own.
         job.late_by = max(0.0, (now - job.due_at).total_seconds())
-        await self._jobs.update_one({"id": job.id}, {"$set": {"late_by": job.late_by}})
         return job
+
+    async def run_now(self, job: Job) -> bool:
+        """Run ``job`` at once, ahead of its due time; False if another runner has it."""
+        claimed = await self.claim(job_id=job.id)
+        if claimed is None:
+            return False
+        await self._run(claimed)
+        return True
 
     async def run_due(self) -> int:
         """Run every job that is due now; returns how many ran."""
@@ -162,28 +201,51 @@ class Scheduler:
         await self._finish(job, DONE)
         log.info(
             "event=scheduler.job_done kind=%s job_id=%s late_by=%.1fs attempts=%d",
-            job.kind, job.id, job.late_by, job.attempts,
+            job.kind,
+            job.id,
+            job.late_by,
+            job.attempts,
         )
 
     async def _retry(self, job: Job, exc: Exception) -> None:
-        if job.attempts >= MAX_ATTEMPTS:
-            log.error("event=scheduler.job_failed kind=%s job_id=%s error=%r",
-                      job.kind, job.id, exc)
+        retry = self._retries.get(job.kind, DEFAULT_RETRY)
+        if job.attempts >= retry.max_attempts:
+            log.error(
+                "event=scheduler.job_failed kind=%s job_id=%s error=%r", job.kind, job.id, exc
+            )
             await self._finish(job, FAILED, error=repr(exc))
             return
-        delay = timedelta(seconds=2 ** job.attempts)
-        log.warning("event=scheduler.job_retry kind=%s job_id=%s retry_in=%ss error=%r",
-                    job.kind, job.id, delay.total_seconds(), exc)
+        delay = retry.delay(job.attempts)
+        log.warning(
+            "event=scheduler.job_retry kind=%s job_id=%s retry_in=%ss error=%r",
+            job.kind,
+            job.id,
+            delay.total_seconds(),
+            exc,
+        )
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
-            {"$set": {"state": PENDING, "due_at": self._clock.now() + delay,
-                      "last_error": repr(exc)}},
+            {
+                "$set": {
+                    "state": PENDING,
+                    "due_at": self._clock.now() + delay,
+                    "last_error": repr(exc),
+                    "late_by": job.late_by,
+                }
+            },
         )
 
     async def _finish(self, job: Job, state: str, *, error: str | None = None) -> None:
         await self._jobs.update_one(
             {"id": job.id, "owner": self.owner},
-            {"$set": {"state": state, "finished_at": self._clock.now(), "last_error": error}},
+            {
+                "$set": {
+                    "state": state,
+                    "finished_at": self._clock.now(),
+                    "last_error": error,
+                    "late_by": job.late_by,
+                }
+            },
         )
 
     async def next_due(self) -> datetime | None:
@@ -191,7 +253,8 @@ class Scheduler:
         return doc["due_at"] if doc else None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop())
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop())
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -202,18 +265,30 @@ class Scheduler:
 
     async def _loop(self) -> None:
         while True:
+            due: datetime | None = None
             try:
                 await self.run_due()
-            except Exception:
-                log.exception("event=scheduler.loop_error retry_in=%ss",
-                              self._poll.total_seconds())
+                due = await self.next_due()
+            except Exception:  # keep the loop alive; the next poll retries
+                log.exception(
+                    "event=scheduler.loop_error retry_in=%ss", self._poll.total_seconds()
+                )
             wake = self._clock.now() + self._poll
-            due = await self.next_due()
-            await _sleep_until(self._clock, min(wake, due) if due else wake, self._poll)
+            await self._pause(min(wake, due) if due else wake)
 
-
-async def _sleep_until(clock: Clock, when: datetime, cap: timedelta) -> None:
-    # A manual clock never moves on its own: cap the wait in real time too, so
-    # a loop under test still notices work scheduled while it slept.
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(clock.sleep_until(when), cap.total_seconds())
+    async def _pause(self, until: datetime) -> None:
+        # Wakes at ``until``, when work due now is scheduled here, or after one
+        # poll in real time: a manual clock never moves on its own, and other
+        # replicas schedule work this one hears of only by looking.
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(until))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait(
+                {sleeper, waker},
+                timeout=self._poll.total_seconds(),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            sleeper.cancel()
+            waker.cancel()
+        self._wake.clear()

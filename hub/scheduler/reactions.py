@@ -72,17 +72,33 @@ class Reactions:
             handled += await self._run(reaction)
         return handled
 
+    async def prepare(self) -> None:
+        """Give each new reaction its checkpoint: it starts at the present.
+
+        Called at start, before this replica writes anything, so an event
+        stored after start is never older than a fresh checkpoint.
+        """
+        for reaction in self._reactions.values():
+            await self._ensure_checkpoint(reaction)
+
+    async def _ensure_checkpoint(self, reaction: _Reaction) -> None:
+        await self._state.update_one(
+            {"id": reaction.name},
+            {
+                "$setOnInsert": {
+                    "checkpoint": self._feed.released,
+                    "lease_until": self._clock.now(),
+                }
+            },
+            upsert=True,
+        )
+
     async def _claim(self, reaction: _Reaction) -> int | None:
         """The reaction's checkpoint if this replica holds its lease, else None."""
         now = self._clock.now()
-        await self._state.update_one(
-            {"id": reaction.name},
-            {"$setOnInsert": {"checkpoint": self._feed.released, "lease_until": now}},
-            upsert=True,
-        )
+        await self._ensure_checkpoint(reaction)
         doc = await self._state.find_one_and_update(
-            {"id": reaction.name,
-             "$or": [{"owner": self.owner}, {"lease_until": {"$lte": now}}]},
+            {"id": reaction.name, "$or": [{"owner": self.owner}, {"lease_until": {"$lte": now}}]},
             {"$set": {"owner": self.owner, "lease_until": now + self._lease}},
         )
         return None if doc is None else int(doc["checkpoint"])
@@ -93,9 +109,12 @@ class Reactions:
             return 0
         # Only released events: the feed never releases past a hole, so the
         # checkpoint never jumps over an event that is still being stored.
+        # ``until`` is read once: the feed moves on while handlers run, and
+        # events released meanwhile were not in this batch.
+        until = self._feed.released
         batch = await self._events.read(
             after=checkpoint,
-            until=self._feed.released,
+            until=until,
             query={"type": {"$in": sorted(reaction.types)}},
             limit=BATCH,
         )
@@ -103,34 +122,51 @@ class Reactions:
             if not await self._handle(reaction, event):
                 return 0
             assert event.seq is not None
-            await self._state.update_one(
-                {"id": reaction.name, "owner": self.owner}, {"$set": {"checkpoint": event.seq}}
-            )
-        if len(batch) < BATCH and self._feed.released > checkpoint:
-            await self._state.update_one(
-                {"id": reaction.name, "owner": self.owner,
-                 "checkpoint": {"$lt": self._feed.released}},
-                {"$set": {"checkpoint": self._feed.released}},
-            )
+            if not await self._advance(reaction, event.seq):
+                return 0
+        if len(batch) < BATCH and until > checkpoint:
+            await self._advance(reaction, until)
         return len(batch)
+
+    async def _advance(self, reaction: _Reaction, seq: int) -> bool:
+        """Move the checkpoint to ``seq``; False once another replica holds the lease."""
+        held = await self._state.update_one(
+            {"id": reaction.name, "owner": self.owner},
+            {"$max": {"checkpoint": seq}},
+        )
+        if not held:
+            log.warning("event=reaction.lease_lost reaction=%s at_seq=%d", reaction.name, seq)
+        return held > 0
 
     async def _handle(self, reaction: _Reaction, event: Event) -> bool:
         try:
             await reaction.handler(event)
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception:  # retried, then recorded: never silently lost
             reaction.failures += 1
             if reaction.failures < MAX_ATTEMPTS:
-                log.warning("event=reaction.retry reaction=%s event_seq=%s attempt=%d",
-                            reaction.name, event.seq, reaction.failures, exc_info=True)
+                log.warning(
+                    "event=reaction.retry reaction=%s event_seq=%s attempt=%d",
+                    reaction.name,
+                    event.seq,
+                    reaction.failures,
+                    exc_info=True,
+                )
                 return False
-            log.exception("event=reaction.gave_up reaction=%s event_seq=%s event_type=%s",
-                          reaction.name, event.seq, event.type)
+            log.exception(
+                "event=reaction.gave_up reaction=%s event_seq=%s event_type=%s",
+                reaction.name,
+                event.seq,
+                event.type,
+            )
             await self._state.update_one(
                 {"id": reaction.name},
-                {"$push": {"failed": {"seq": event.seq, "event_id": event.id,
-                                      "at": self._clock.now()}}},
+                {
+                    "$push": {
+                        "failed": {"seq": event.seq, "event_id": event.id, "at": self._clock.now()}
+                    }
+                },
             )
         reaction.failures = 0
         return True
@@ -157,9 +193,8 @@ class Reactions:
         while True:
             try:
                 await self.run_pending()
-            except Exception:
-                log.exception("event=reaction.loop_error retry_in=%ss",
-                              self._poll.total_seconds())
+            except Exception:  # keep reacting; the next round retries
+                log.exception("event=reaction.loop_error retry_in=%ss", self._poll.total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll.total_seconds())
             self._wake.clear()

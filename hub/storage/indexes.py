@@ -40,6 +40,9 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ("impacts", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
     ("jobs", [("state", ASC), ("due_at", ASC)], {}),
     ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
+    ("jobs", [("payload.incident_id", ASC), ("kind", ASC)], {"sparse": True}),
+    ("escalations", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
+    ("notifications", [("incident_id", ASC), ("step", ASC)], {}),
 ]
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from hub.escalation.models import TargetKind
+from hub.escalation.conditions import HoursSubject
+from hub.escalation.models import RuleAction, TargetKind
+from hub.escalation.notify import NotificationState
+from hub.escalation.plan import Action
+from hub.escalation.state import EscalationState
 from hub.incidents.models import Category, Severity, Status
 from hub.knowledge.models import ArticleKind
 from hub.teams.models import ServiceTier, Weekday
@@ -16,3 +20,8 @@ WeekdayEnum = strawberry.enum(Weekday, name="Weekday")
 ServiceTierEnum = strawberry.enum(ServiceTier, name="ServiceTier")
 ArticleKindEnum = strawberry.enum(ArticleKind, name="ArticleKind")
 TargetKindEnum = strawberry.enum(TargetKind, name="TargetKind")
+RuleActionEnum = strawberry.enum(RuleAction, name="EscalationRuleAction")
+HoursSubjectEnum = strawberry.enum(HoursSubject, name="HoursSubject")
+StepActionEnum = strawberry.enum(Action, name="EscalationStepAction")
+EscalationStateEnum = strawberry.enum(EscalationState, name="EscalationState")
+NotificationStateEnum = strawberry.enum(NotificationState, name="NotificationState")

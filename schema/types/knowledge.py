@@ -1,4 +1,4 @@
-"""GraphQL types for knowledge articles and escalation policies."""
+"""GraphQL types for knowledge articles."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from hub.escalation import models as em
 from hub.knowledge import models as km
 from hub.knowledge import revisions
 from schema.context import Context
-from schema.types.enums import ArticleKindEnum, TargetKindEnum
+from schema.types.enums import ArticleKindEnum
 
 if TYPE_CHECKING:
     from schema.types.incidents import IncidentType
@@ -155,51 +154,3 @@ class ImportResultType:
             unchanged=r.unchanged,
             article_ids=[strawberry.ID(i) for i in r.article_ids],
         )
-
-
-@strawberry.type(name="EscalationTarget")
-class TargetType:
-    kind: TargetKindEnum  # type: ignore[valid-type]
-    value: str
-
-
-@strawberry.type(name="EscalationLevel")
-class LevelType:
-    targets: list[TargetType]
-    delay_minutes: int
-
-
-@strawberry.federation.type(name="EscalationPolicy", keys=["id"])
-class PolicyType:
-    id: strawberry.ID
-    name: str
-    description: str
-    levels: list[LevelType]
-    repeat: int
-    created_at: datetime
-    updated_at: datetime
-
-    @classmethod
-    def from_model(cls, p: em.EscalationPolicy) -> PolicyType:
-        return cls(
-            id=strawberry.ID(p.id),
-            name=p.name,
-            description=p.description,
-            levels=[
-                LevelType(
-                    targets=[TargetType(kind=t.kind, value=t.value) for t in lvl.targets],
-                    delay_minutes=lvl.delay_minutes,
-                )
-                for lvl in p.levels
-            ],
-            repeat=p.repeat,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-        )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: Info[Context, None], id: strawberry.ID
-    ) -> PolicyType | None:
-        found = await info.context.hub.policies.repo.get_many([str(id)])
-        return cls.from_model(found[0]) if found[0] else None
