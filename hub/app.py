@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse
 from hub.clock import Clock
 from hub.core import Hub
 from hub.errors import HubError
-from hub.http import health, ingest
+from hub.http import health, ingest, pagerduty
 from hub.http.errors import hub_error_handler
 from hub.settings import Settings
 
@@ -53,6 +53,8 @@ def create_app(
     app.state.hub = hub
     app.add_exception_handler(HubError, hub_error_handler)
     app.include_router(health.router)
+    # PagerDuty's routes first: they answer /ingest/pagerduty/... in its shape.
+    app.include_router(pagerduty.router)
     app.include_router(ingest.router)
     app.include_router(
         graphql_router(hub, init_timeout=timedelta(seconds=settings.ws_init_timeout)),

@@ -13,6 +13,9 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
+from hub.alerts.ratelimit import IngestLimiter
+from hub.alerts.routing.service import RoutingService
+from hub.alerts.sns import SubscriptionConfirmer
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
@@ -39,6 +42,7 @@ class Hub:
         *,
         clock: Clock | None = None,
         shared_client: Any | None = None,
+        http: Any | None = None,
     ) -> None:
         self.settings = settings
         self._started = False
@@ -56,10 +60,14 @@ class Hub:
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
         self.knowledge = KnowledgeService(self.db, self.clock)
         self.policies = PolicyService(self.db, self.clock)
-        self.integrations = IntegrationService(self.db, self.clock)
+        self.integrations = IntegrationService(self.db, self.clock, self.teams)
         self.scheduler = Scheduler(self.db, self.clock)
+        self.routing = RoutingService(self.db, self.clock, self.teams)
+        # ``http``: the client outbound calls use (an httpx.AsyncClient).
+        sns = SubscriptionConfirmer(settings.sns_subscribe_url_pattern, http)
+        self.ingest_limiter = IngestLimiter(settings.ingest_rate_limit)
         self.alerts = AlertIngest(
-            self.db, self.clock, settings, self.integrations, self.flows
+            self.db, self.clock, settings, self.integrations, self.flows, self.routing, sns
         )
 
     async def start(self, *, run_scheduler: bool = True) -> None:

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from schema.alerts import AlertMutations, AlertQueries
 from schema.errors import HubErrors
 from schema.events import EventSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
@@ -15,8 +16,10 @@ from schema.types.incidents import IncidentType
 from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries))
-Mutation = merge_types("Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations))
+Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries, AlertQueries))
+Mutation = merge_types(
+    "Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations, AlertMutations)
+)
 Subscription = merge_types("Subscription", (EventSubscriptions,))
 
 ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]
