@@ -129,8 +129,9 @@ class AlertIngest:
                 return result
             incident = await self._open(gid, integration, batch, decided, route)
             result.created = True
-        await self.groups.save(gid, group, batch, decided.states,
-                               incident.id if incident else None)
+        if decided.changed:
+            await self.groups.save(gid, group, batch, decided.states,
+                                   incident.id if incident else None)
         if result.created and incident is not None and result.route is not None:
             incident = await self._opener.add_experts(incident, result.route, batch)
         if incident is not None and incident.is_open:
