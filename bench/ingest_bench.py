@@ -28,35 +28,47 @@ from hub.settings import Settings
 
 def delivery(group: int, alerts: int) -> dict[str, Any]:
     return {
-        "version": "4", "status": "firing", "receiver": "bench",
+        "version": "4",
+        "status": "firing",
+        "receiver": "bench",
         "groupKey": f'{{}}:{{alertname="Bench{group}"}}',
         "alerts": [
-            {"status": "firing", "fingerprint": f"{group:08x}{i:08x}",
-             "labels": {"alertname": f"Bench{group}", "instance": f"n{i}",
-                        "severity": "warning"},
-             "annotations": {"summary": "bench"},
-             "startsAt": "2025-06-02T02:00:00Z", "endsAt": "0001-01-01T00:00:00Z"}
+            {
+                "status": "firing",
+                "fingerprint": f"{group:08x}{i:08x}",
+                "labels": {
+                    "alertname": f"Bench{group}",
+                    "instance": f"n{i}",
+                    "severity": "warning",
+                },
+                "annotations": {"summary": "bench"},
+                "startsAt": "2025-06-02T02:00:00Z",
+                "endsAt": "0001-01-01T00:00:00Z",
+            }
             for i in range(alerts)
         ],
     }
 
 
 async def run(deliveries: int, groups: int, alerts: int) -> None:
-    settings = Settings(database=f"bench_{uuid.uuid4().hex[:8]}",
-                        ingest_rate_limit="1000000/minute")
+    settings = Settings(
+        database=f"bench_{uuid.uuid4().hex[:8]}", ingest_rate_limit="1000000/minute"
+    )
     hub = Hub(settings)
     await hub.start(run_scheduler=False)
     await seed(hub)
     app = create_app(settings, hub=hub)
     bodies = [delivery(g, alerts) for g in range(groups)]
     latencies: list[float] = []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://bench") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://bench"
+    ) as client:
         started = time.perf_counter()
         for n in range(deliveries):
             t0 = time.perf_counter()
-            response = await client.post("/ingest/alertmanager/demo-alertmanager",
-                                         json=bodies[n % groups])
+            response = await client.post(
+                "/ingest/alertmanager/demo-alertmanager", json=bodies[n % groups]
+            )
             latencies.append(time.perf_counter() - t0)
             assert response.status_code == 202, response.text
         elapsed = time.perf_counter() - started
@@ -65,8 +77,10 @@ async def run(deliveries: int, groups: int, alerts: int) -> None:
     opened = await hub.db["incidents"].count({})
     cuts = statistics.quantiles(latencies, n=100)
     total_alerts = deliveries * alerts
-    print(f"deliveries={deliveries} alerts_per_delivery={alerts} groups={groups} "
-          f"incidents={opened} (dedup on: repeats open nothing)")
+    print(
+        f"deliveries={deliveries} alerts_per_delivery={alerts} groups={groups} "
+        f"incidents={opened} (dedup on: repeats open nothing)"
+    )
     print(f"alerts/s={total_alerts / elapsed:,.0f} deliveries/s={deliveries / elapsed:,.0f}")
     print(f"latency p50={cuts[49] * 1000:.2f} ms p99={cuts[98] * 1000:.2f} ms")
 

@@ -23,6 +23,12 @@ from schema.types.alerts import (
 )
 from schema.types.enums import CategoryEnum, SeverityEnum
 
+RULES_DOC = "Routing rules in evaluation order"
+ROUTE_DOC = "Where a payload would go at `at`; stores nothing"
+ROTATE_DOC = "A new key; the old one stops working at once"
+CREATE_RULE_DOC = "Insert at `position` (0 first); default: last"
+MOVE_DOC = "Move a rule to `position`; returns the new order"
+
 
 @strawberry.input
 class CreateIntegrationInput:
@@ -89,11 +95,11 @@ class AlertQueries:
         found = await info.context.hub.integrations.list_all(source=source)
         return [IntegrationType.from_model(i) for i in found]
 
-    @strawberry.field(description="Routing rules in evaluation order")  # type: ignore[untyped-decorator]
+    @strawberry.field(description=RULES_DOC)  # type: ignore[untyped-decorator]
     async def alert_rules(self, info: Info[Context, None]) -> list[AlertRuleType]:
         return await _rules(info)
 
-    @strawberry.field(description="Where a payload would go at `at`; stores nothing")  # type: ignore[untyped-decorator]
+    @strawberry.field(description=ROUTE_DOC)  # type: ignore[untyped-decorator]
     async def route_alert(
         self,
         info: Info[Context, None],
@@ -103,7 +109,10 @@ class AlertQueries:
         integration_id: strawberry.ID | None = None,
     ) -> RoutePreviewType:
         found = await preview(
-            info.context.hub.alerts, source=source, payload=payload, at=at,
+            info.context.hub.alerts,
+            source=source,
+            payload=payload,
+            at=at,
             integration_id=str(integration_id) if integration_id else None,
         )
         return RoutePreviewType.from_model(found)
@@ -116,13 +125,14 @@ class AlertMutations:
         self, info: Info[Context, None], input: CreateIntegrationInput
     ) -> IntegrationWithKey:
         integration, key = await info.context.hub.integrations.create(
-            source=input.source, name=input.name,
+            source=input.source,
+            name=input.name,
             team_id=str(input.team_id) if input.team_id else None,
             service_id=str(input.service_id) if input.service_id else None,
         )
         return IntegrationWithKey(integration=IntegrationType.from_model(integration), key=key)
 
-    @strawberry.mutation(description="A new key; the old one stops working at once")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description=ROTATE_DOC)  # type: ignore[untyped-decorator]
     async def rotate_integration_key(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> IntegrationWithKey:
@@ -143,7 +153,7 @@ class AlertMutations:
         found = await info.context.hub.integrations.set_enabled(str(id), True)
         return IntegrationType.from_model(found)
 
-    @strawberry.mutation(description="Insert at `position` (0 first); default: last")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description=CREATE_RULE_DOC)  # type: ignore[untyped-decorator]
     async def create_alert_rule(
         self, info: Info[Context, None], input: AlertRuleInput, position: int | None = None
     ) -> AlertRuleType:
@@ -164,7 +174,7 @@ class AlertMutations:
         await info.context.hub.routing.delete(str(id))
         return True
 
-    @strawberry.mutation(description="Move a rule to `position`; returns the new order")  # type: ignore[untyped-decorator]
+    @strawberry.mutation(description=MOVE_DOC)  # type: ignore[untyped-decorator]
     async def move_alert_rule(
         self, info: Info[Context, None], id: strawberry.ID, position: int
     ) -> list[AlertRuleType]:

@@ -71,9 +71,7 @@ class AlertIngest:
         self._sns = sns
         # Serialises deliveries of one group inside this process; the version
         # guard on the group document does it across replicas.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def decode(self, raw: bytes) -> object:
         return decode_json(
@@ -91,7 +89,8 @@ class AlertIngest:
         if batch.subscribe_url is not None:
             confirmed = await self._sns.confirm(batch.subscribe_url)
             return IngestResult(
-                ignored_reason=batch.ignored_reason, batch=batch,
+                ignored_reason=batch.ignored_reason,
+                batch=batch,
                 subscription_confirmed=confirmed,
             )
         if not batch.signals:
@@ -118,9 +117,7 @@ class AlertIngest:
         result = IngestResult(fired=len(decided.fired), resolved=len(decided.resolved))
         if decided.fired and incident is None:
             now = self._clock.now()
-            route = await self.routing.route(
-                batch, default_team_id=integration.team_id, at=now
-            )
+            route = await self.routing.route(batch, default_team_id=integration.team_id, at=now)
             result.route = route
             if route.suppressed:
                 # Nothing is stored, so the next delivery after the
@@ -130,8 +127,9 @@ class AlertIngest:
             incident = await self._open(gid, integration, batch, decided, route)
             result.created = True
         if decided.changed:
-            await self.groups.save(gid, group, batch, decided.states,
-                                   incident.id if incident else None)
+            await self.groups.save(
+                gid, group, batch, decided.states, incident.id if incident else None
+            )
         if result.created and incident is not None and result.route is not None:
             incident = await self._opener.add_experts(incident, result.route, batch)
         if incident is not None and incident.is_open:
@@ -166,7 +164,9 @@ class AlertIngest:
         actor = f"alert:{batch.source}"
         if decided.firing_now == 0 and decided.resolved and incident.is_open:
             return await self._flows.change_status(
-                incident.id, Status.RESOLVED, actor=actor,
+                incident.id,
+                Status.RESOLVED,
+                actor=actor,
                 note="every alert in the group resolved",
             )
         if decided.acknowledge and incident.status is Status.TRIGGERED:

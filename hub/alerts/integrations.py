@@ -118,8 +118,7 @@ class IntegrationService:
     async def _owner(self, source: str, team_id: str | None, service_id: str | None) -> str:
         if source not in SOURCES:
             known = ", ".join(sorted(SOURCES))
-            raise BadInput(f"no alert source named {source!r}; known: {known}",
-                           argument="source")
+            raise BadInput(f"no alert source named {source!r}; known: {known}", argument="source")
         if service_id is not None:
             service = await self._teams.services.get(service_id)
             team_id = team_id or service.team_id

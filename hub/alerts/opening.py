@@ -70,7 +70,10 @@ class IncidentOpener:
 
         def routed(incident: Incident) -> list[Event]:
             event = incident_event(
-                incident, "alerts.routed", actor=actor_of(batch), at=now,
+                incident,
+                "alerts.routed",
+                actor=actor_of(batch),
+                at=now,
                 explanation=route.to_doc(),
             )
             return [event]
@@ -90,7 +93,9 @@ class IncidentOpener:
                 # still names them, and the others are assigned.
                 log.warning(
                     "event=alert.expert_skipped incident=%s handle=%s reason=%s",
-                    incident.ref, handle, exc.code,
+                    incident.ref,
+                    handle,
+                    exc.code,
                 )
         return incident
 

@@ -56,8 +56,11 @@ def describe(result: IngestResult) -> dict[str, Any]:
 def log_result(source: str, result: IngestResult) -> None:
     log.info(
         "event=alert.ingested source=%s incident=%s created=%s fired=%d resolved=%d",
-        source, result.incident.ref if result.incident else "-", result.created,
-        result.fired, result.resolved,
+        source,
+        result.incident.ref if result.incident else "-",
+        result.created,
+        result.fired,
+        result.resolved,
     )
 
 

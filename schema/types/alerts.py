@@ -112,7 +112,9 @@ class AlertRuleType:
                 region_id=strawberry.ID(during.region_id),
                 windows=[WorkingWindowType.from_model(w) for w in during.windows],
                 inside=during.inside,
-            ) if during else None,
+            )
+            if during
+            else None,
             actions=[_action(a) for a in r.actions],
             continue_matching=r.continue_matching,
             updated_at=r.updated_at,
@@ -141,8 +143,13 @@ class RuleOutcomeType:
 
     @classmethod
     def from_model(cls, o: RuleOutcome) -> RuleOutcomeType:
-        return cls(rule_id=strawberry.ID(o.rule_id), name=o.name, verdict=o.verdict,
-                   matched=o.matched, reasons=list(o.reasons))
+        return cls(
+            rule_id=strawberry.ID(o.rule_id),
+            name=o.name,
+            verdict=o.verdict,
+            matched=o.matched,
+            reasons=list(o.reasons),
+        )
 
 
 @strawberry.type(name="RouteExplanation")
@@ -165,10 +172,15 @@ class RouteExplanationType:
     @classmethod
     def from_model(cls, e: Explanation) -> RouteExplanationType:
         return cls(
-            at=e.at, team_ids=[strawberry.ID(t) for t in e.team_ids],
-            responders=list(e.responders), severity=e.severity, category=e.category,
-            suppressed=e.suppressed, suppressed_by=e.suppressed_by,
-            default_route=e.default_route, notes=list(e.notes),
+            at=e.at,
+            team_ids=[strawberry.ID(t) for t in e.team_ids],
+            responders=list(e.responders),
+            severity=e.severity,
+            category=e.category,
+            suppressed=e.suppressed,
+            suppressed_by=e.suppressed_by,
+            default_route=e.default_route,
+            notes=list(e.notes),
             rules=[RuleOutcomeType.from_model(r) for r in e.rules],
         )
 

@@ -26,18 +26,25 @@ query($source: String!, $payload: JSON!, $at: DateTime!) {
 
 
 def alert(**labels: str) -> dict[str, Any]:
-    return {"dedup_key": "checkout-latency", "action": "trigger", "title": "Checkout slow",
-            "severity": "warning", "labels": labels}
+    return {
+        "dedup_key": "checkout-latency",
+        "action": "trigger",
+        "title": "Checkout slow",
+        "severity": "warning",
+        "labels": labels,
+    }
 
 
-async def add_rule(api: httpx.AsyncClient, position: int | None = None,
-                   **rule: Any) -> dict[str, Any]:
+async def add_rule(
+    api: httpx.AsyncClient, position: int | None = None, **rule: Any
+) -> dict[str, Any]:
     data = await gql(api, CREATE_RULE, {"input": rule, "position": position})
     return data["createAlertRule"]  # type: ignore[no-any-return]
 
 
-async def route(api: httpx.AsyncClient, at: str, payload: dict[str, Any] | None = None,
-                source: str = "generic") -> dict[str, Any]:
+async def route(
+    api: httpx.AsyncClient, at: str, payload: dict[str, Any] | None = None, source: str = "generic"
+) -> dict[str, Any]:
     variables = {"source": source, "payload": payload or alert(), "at": at}
     return (await gql(api, ROUTE, variables))["routeAlert"]  # type: ignore[no-any-return]
 

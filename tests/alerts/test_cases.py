@@ -26,15 +26,20 @@ ALERTMANAGER = "alertmanager"
 
 def _pair(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if kind == "shared":
-        return (shared_example("kube_prometheus_firing"),
-                shared_example("kube_prometheus_resolved"))
+        return (
+            shared_example("kube_prometheus_firing"),
+            shared_example("kube_prometheus_resolved"),
+        )
     return own_example(ALERTMANAGER, "am_firing"), own_example(ALERTMANAGER, "am_resolved")
 
 
 PAIRS = pytest.mark.parametrize("kind", ["shared", "own"])
 # One event per real change: opened (with its routing), fired, resolved, closed.
 ONE_OUTAGE = [
-    "incident.declared", "alerts.routed", "alerts.fired", "alerts.resolved",
+    "incident.declared",
+    "alerts.routed",
+    "alerts.fired",
+    "alerts.resolved",
     "incident.status_changed",
 ]
 
@@ -85,7 +90,7 @@ async def test_a1_resolution_arriving_first_wins_over_the_older_firing(
 async def test_a1_two_replicas_posting_the_same_firing_open_one_incident(
     hub: Hub, demo: DemoData
 ) -> None:
-    other = Hub(hub.settings, clock=hub.clock, shared_client=hub.db._client)  # noqa: SLF001
+    other = Hub(hub.settings, clock=hub.clock, shared_client=hub.db._client)
     firing, _ = _pair("own")
     raw = orjson.dumps(firing)
 
@@ -123,13 +128,20 @@ def _pagerduty(dedup_len: int, summary_len: int) -> dict[str, Any]:
 @pytest.mark.parametrize("path", ["/v2/enqueue", "/ingest/pagerduty/demo-pagerduty"])
 @pytest.mark.parametrize(
     ("dedup_len", "summary_len", "named"),
-    [(256, 10, "dedup_key is 256 characters; the limit is 255"),
-     (10, 1025, "payload.summary is 1025 characters; the limit is 1024")],
+    [
+        (256, 10, "dedup_key is 256 characters; the limit is 255"),
+        (10, 1025, "payload.summary is 1025 characters; the limit is 1024"),
+    ],
     ids=["dedup-key-256", "summary-1025"],
 )
 async def test_a2_over_long_fields_are_refused_naming_field_and_limit(
-    hub: Hub, api: httpx.AsyncClient, demo: DemoData,
-    path: str, dedup_len: int, summary_len: int, named: str,
+    hub: Hub,
+    api: httpx.AsyncClient,
+    demo: DemoData,
+    path: str,
+    dedup_len: int,
+    summary_len: int,
+    named: str,
 ) -> None:
     before = await stored_counts(hub)
 
@@ -159,12 +171,21 @@ def _storm(count: int, truncated: int) -> dict[str, Any]:
         "endsAt": "0001-01-01T00:00:00Z",
     }
     alerts = [
-        {**alert, "labels": {**alert["labels"], "instance": f"node-{i}"},
-         "fingerprint": f"{i:016x}"}
+        {
+            **alert,
+            "labels": {**alert["labels"], "instance": f"node-{i}"},
+            "fingerprint": f"{i:016x}",
+        }
         for i in range(count)
     ]
-    return {"version": "4", "groupKey": '{}:{alertname="NodeDown"}', "status": "firing",
-            "receiver": "hub", "alerts": alerts, "truncatedAlerts": truncated}
+    return {
+        "version": "4",
+        "groupKey": '{}:{alertname="NodeDown"}',
+        "status": "firing",
+        "receiver": "hub",
+        "alerts": alerts,
+        "truncatedAlerts": truncated,
+    }
 
 
 async def test_a3_group_of_five_thousand_alerts_is_one_incident(

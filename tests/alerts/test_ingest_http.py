@@ -75,7 +75,11 @@ async def _replay(hub: Hub, api: httpx.AsyncClient, source: str, payload: Any) -
 
 
 async def _check(
-    hub: Hub, api: httpx.AsyncClient, source: str, before: list[Any], ex: dict[str, Any],
+    hub: Hub,
+    api: httpx.AsyncClient,
+    source: str,
+    before: list[Any],
+    ex: dict[str, Any],
     expect: dict[str, Any],
 ) -> None:
     opened = None
@@ -108,8 +112,12 @@ async def _check(
 
 @pytest.mark.parametrize(("source", "before", "ex"), _shared_params())
 async def test_captured_payload_does_what_a_responder_expects(
-    hub: Hub, api: httpx.AsyncClient, demo: DemoData, source: str | None,
-    before: list[Any], ex: dict[str, Any],
+    hub: Hub,
+    api: httpx.AsyncClient,
+    demo: DemoData,
+    source: str | None,
+    before: list[Any],
+    ex: dict[str, Any],
 ) -> None:
     if source is None:
         pytest.skip(SHARED_MISSING)
@@ -124,8 +132,12 @@ async def test_captured_payload_does_what_a_responder_expects(
     file_params(sorted(OWN_DIR.glob("*.json")), _own_source_of),
 )
 async def test_own_fixture_does_what_a_responder_expects(
-    hub: Hub, api: httpx.AsyncClient, demo: DemoData, source: str,
-    before: list[Any], ex: dict[str, Any],
+    hub: Hub,
+    api: httpx.AsyncClient,
+    demo: DemoData,
+    source: str,
+    before: list[Any],
+    ex: dict[str, Any],
 ) -> None:
     await _check(hub, api, source, before, ex, ex["expect"]["ingest"])
 

@@ -69,10 +69,12 @@ async def test_disabled_key_is_404_and_stores_nothing(
 
 @pytest.mark.parametrize(
     ("fields", "code"),
-    [({"source": "nagios", "teamId": "0" * 24}, "BAD_USER_INPUT"),
-     ({}, "BAD_USER_INPUT"),
-     ({"teamId": "f" * 24}, "NOT_FOUND"),
-     ({"teamId": "x"}, "BAD_USER_INPUT")],
+    [
+        ({"source": "nagios", "teamId": "0" * 24}, "BAD_USER_INPUT"),
+        ({}, "BAD_USER_INPUT"),
+        ({"teamId": "f" * 24}, "NOT_FOUND"),
+        ({"teamId": "x"}, "BAD_USER_INPUT"),
+    ],
     ids=["unknown-source", "no-owner", "missing-team", "malformed-team-id"],
 )
 async def test_bad_integration_input_is_refused_with_a_code(

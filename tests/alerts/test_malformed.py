@@ -85,9 +85,7 @@ async def test_body_over_the_limit_is_413_and_stores_nothing(
 ) -> None:
     limit = hub.settings.max_body_bytes
     before = await stored_counts(hub)
-    content: bytes | AsyncIterator[bytes] = (
-        b" " * (limit + 1) if declared else _chunks(limit + 1)
-    )
+    content: bytes | AsyncIterator[bytes] = b" " * (limit + 1) if declared else _chunks(limit + 1)
 
     response = await api.post("/ingest/generic/demo-generic", content=content)
 
@@ -102,8 +100,9 @@ async def test_unknown_key_is_404_and_stores_nothing(
 ) -> None:
     before = await stored_counts(hub)
 
-    response = await api.post(f"/ingest/generic/{key}",
-                              json={"dedup_key": "d", "action": "trigger", "title": "t"})
+    response = await api.post(
+        f"/ingest/generic/{key}", json={"dedup_key": "d", "action": "trigger", "title": "t"}
+    )
 
     assert response.status_code == 404
     assert await stored_counts(hub) == before

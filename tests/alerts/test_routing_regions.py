@@ -21,8 +21,12 @@ EARLY, LATE = f"{DAY}T04:00:00Z", f"{DAY}T10:00:00Z"
 @pytest.fixture
 async def two_regions(api: httpx.AsyncClient, demo: DemoData) -> DemoData:
     for region, slug in (("Singapore", "sre-apac"), ("London", "sre-emea")):
-        await add_rule(api, name=f"{region} hours", during={"regionId": demo.region_ids[region]},
-                       actions=[to_team(demo.team_ids[slug])])
+        await add_rule(
+            api,
+            name=f"{region} hours",
+            during={"regionId": demo.region_ids[region]},
+            actions=[to_team(demo.team_ids[slug])],
+        )
     return demo
 
 
@@ -33,8 +37,7 @@ async def test_route_alert_explains_singapore_at_four_utc(
 
     assert routed["decision"] == "OPEN"
     assert [t["slug"] for t in routed["explanation"]["teams"]] == ["sre-apac"]
-    assert verdicts(routed) == [("Singapore hours", "MATCHED"),
-                                ("London hours", "NOT_REACHED")]
+    assert verdicts(routed) == [("Singapore hours", "MATCHED"), ("London hours", "NOT_REACHED")]
     assert routed["explanation"]["rules"][0]["reasons"] == ["routed to sre-apac"]
 
 
@@ -44,8 +47,7 @@ async def test_route_alert_explains_london_at_ten_utc(
     routed = await route(api, LATE)
 
     assert [t["slug"] for t in routed["explanation"]["teams"]] == ["sre-emea"]
-    assert verdicts(routed) == [("Singapore hours", "NOT_MATCHED"),
-                                ("London hours", "MATCHED")]
+    assert verdicts(routed) == [("Singapore hours", "NOT_MATCHED"), ("London hours", "MATCHED")]
     assert routed["explanation"]["rules"][0]["reasons"] == [
         "10:00 UTC is Mon 18:00 in Singapore, outside its working hours"
     ]
@@ -62,12 +64,14 @@ async def test_real_alerts_land_in_each_region_with_the_explanation_on_the_timel
     ids = two_regions.region_ids
     assert (early.region_id, late.region_id) == (ids["Singapore"], ids["London"])
     for incident, team in ((early, "sre-apac"), (late, "sre-emea")):
-        [routed] = [e for e in await hub.events.for_incident(incident.id)
-                    if e.type == "alerts.routed"]
+        [routed] = [
+            e for e in await hub.events.for_incident(incident.id) if e.type == "alerts.routed"
+        ]
         explained = routed.data["explanation"]
         assert explained["team_ids"] == [two_regions.team_ids[team]]
-        assert {r["name"]: r["verdict"] for r in explained["rules"]}[
-            "Singapore hours"] == ("MATCHED" if team == "sre-apac" else "NOT_MATCHED")
+        assert {r["name"]: r["verdict"] for r in explained["rules"]}["Singapore hours"] == (
+            "MATCHED" if team == "sre-apac" else "NOT_MATCHED"
+        )
 
 
 @pytest.mark.parametrize(
@@ -90,8 +94,12 @@ async def test_custom_windows_are_read_in_the_regions_local_time(
 ) -> None:
     # Starts Sunday 22:00 and crosses midnight into Monday.
     night = {"days": ["SUN"], "start": "22:00", "end": "06:00"}
-    await add_rule(api, name="London night", actions=[to_team(demo.team_ids["sre-amer"])],
-                   during={"regionId": demo.region_ids["London"], "windows": [night]})
+    await add_rule(
+        api,
+        name="London night",
+        actions=[to_team(demo.team_ids["sre-amer"])],
+        during={"regionId": demo.region_ids["London"], "windows": [night]},
+    )
 
     inside = await route(api, f"{DAY}T04:30:00Z")  # 05:30 BST
     outside = await route(api, f"{DAY}T05:30:00Z")  # 06:30 BST

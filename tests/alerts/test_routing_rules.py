@@ -25,11 +25,17 @@ def _m(field: str, op: str, value: str | None = None, values: list[str] | None =
     ("matcher", "matches", "why_not"),
     [
         (_m("labels.service", "EQUALS", "checkout"), True, None),
-        (_m("labels.service", "EQUALS", "search"), False,
-         "labels.service is 'checkout', not 'search'"),
+        (
+            _m("labels.service", "EQUALS", "search"),
+            False,
+            "labels.service is 'checkout', not 'search'",
+        ),
         (_m("labels.service", "REGEX", "^check"), True, None),
-        (_m("labels.service", "REGEX", "^pay"), False,
-         "labels.service 'checkout' does not match /^pay/"),
+        (
+            _m("labels.service", "REGEX", "^pay"),
+            False,
+            "labels.service 'checkout' does not match /^pay/",
+        ),
         (_m("labels.service", "IN", values=["checkout", "cart"]), True, None),
         (_m("labels.region", "EXISTS"), False, "labels.region is absent"),
         (_m("labels.region", "ABSENT"), True, None),
@@ -37,8 +43,11 @@ def _m(field: str, op: str, value: str | None = None, values: list[str] | None =
         (_m("labels.latency_ms", "LTE", "500"), False, "labels.latency_ms '950' is not <= 500"),
         (_m("labels.service", "GT", "1"), False, "labels.service 'checkout' is not a number"),
         (_m("severity", "IN", values=["SEV3", "SEV4"]), True, None),
-        (_m("sender_severity", "EQUALS", "critical"), False,
-         "sender_severity is 'warning', not 'critical'"),
+        (
+            _m("sender_severity", "EQUALS", "critical"),
+            False,
+            "sender_severity is 'warning', not 'critical'",
+        ),
     ],
 )
 async def test_matcher_decides_and_says_why_not(
@@ -59,11 +68,16 @@ async def test_continue_fans_out_first_team_owns_others_respond(
     hub: Hub, api: httpx.AsyncClient, demo: DemoData
 ) -> None:
     teams = demo.team_ids
-    await add_rule(api, name="db experts", continueMatching=True,
-                   actions=[{"kind": "ROUTE_EXPERTISE", "tag": "database"},
-                            {"kind": "SET_SEVERITY", "severity": "SEV2"}])
-    await add_rule(api, name="owners", continueMatching=True,
-                   actions=[to_team(teams["sre-emea"])])
+    await add_rule(
+        api,
+        name="db experts",
+        continueMatching=True,
+        actions=[
+            {"kind": "ROUTE_EXPERTISE", "tag": "database"},
+            {"kind": "SET_SEVERITY", "severity": "SEV2"},
+        ],
+    )
+    await add_rule(api, name="owners", continueMatching=True, actions=[to_team(teams["sre-emea"])])
     await add_rule(api, name="payments too", actions=[to_team(teams["sre-amer"])])
     await add_rule(api, name="never", actions=[to_team(teams["sre-apac"])])
 
@@ -79,7 +93,9 @@ async def test_continue_fans_out_first_team_owns_others_respond(
     assert incident.alert_group is not None
     assert incident.alert_group.team_ids == [teams["sre-emea"], teams["sre-amer"]]
     assert {(r.handle, r.role) for r in incident.responders} == {
-        ("mei", "expert"), ("olivia", "expert")}
+        ("mei", "expert"),
+        ("olivia", "expert"),
+    }
     fired = [e for e in await hub.events.for_incident(incident.id) if e.type == "alerts.fired"]
     assert fired[0].team_ids == [teams["sre-emea"], teams["sre-amer"]]
 
@@ -87,16 +103,21 @@ async def test_continue_fans_out_first_team_owns_others_respond(
 async def test_suppressed_alert_stores_nothing_and_opens_once_the_rule_goes(
     hub: Hub, api: httpx.AsyncClient, demo: DemoData
 ) -> None:
-    rule = await add_rule(api, name="maintenance",
-                          matchers=[_m("labels.service", "EQUALS", "checkout")],
-                          actions=[{"kind": "SUPPRESS", "reason": "db upgrade"}])
+    rule = await add_rule(
+        api,
+        name="maintenance",
+        matchers=[_m("labels.service", "EQUALS", "checkout")],
+        actions=[{"kind": "SUPPRESS", "reason": "db upgrade"}],
+    )
     before = await stored_counts(hub)
 
     routed = await route(api, AT, alert(service="checkout"))
     answer = await post(api, "generic", alert(service="checkout"))
 
     assert (routed["decision"], routed["explanation"]["suppressedBy"]) == (
-        "SUPPRESSED", "db upgrade")
+        "SUPPRESSED",
+        "db upgrade",
+    )
     assert answer.json()["reason"] == "suppressed by routing: db upgrade"
     assert await stored_counts(hub) == before
     await gql(api, "mutation($id: ID!) { deleteAlertRule(id: $id) }", {"id": rule["id"]})
@@ -130,8 +151,9 @@ async def test_bad_rule_is_refused_when_written(
     api: httpx.AsyncClient, demo: DemoData, matcher: Any, message: str
 ) -> None:
     with pytest.raises(GraphQLFailed) as failed:
-        await add_rule(api, name="bad", matchers=[matcher],
-                       actions=[to_team(demo.team_ids["sre-apac"])])
+        await add_rule(
+            api, name="bad", matchers=[matcher], actions=[to_team(demo.team_ids["sre-apac"])]
+        )
 
     assert failed.value.codes == ["BAD_USER_INPUT"]
     assert message in failed.value.errors[0]["message"]
@@ -156,15 +178,27 @@ async def test_rules_are_ordered_and_can_be_moved_and_updated(
     assert (first["position"], second["position"]) == (0, 0)
     assert [t["slug"] for t in (await route(api, AT))["explanation"]["teams"]] == ["sre-amer"]
 
-    moved = await gql(api, "mutation($id: ID!) { moveAlertRule(id: $id, position: 1) { name } }",
-                      {"id": second["id"]})
+    moved = await gql(
+        api,
+        "mutation($id: ID!) { moveAlertRule(id: $id, position: 1) { name } }",
+        {"id": second["id"]},
+    )
     update = """mutation($id: ID!, $input: AlertRuleInput!) {
       updateAlertRule(id: $id, input: $input) { name enabled position } }"""
-    updated = await gql(api, update, {"id": first["id"], "input": {
-        "name": "emea (paused)", "enabled": False, "actions": [to_team(teams["sre-emea"])]}})
+    updated = await gql(
+        api,
+        update,
+        {
+            "id": first["id"],
+            "input": {
+                "name": "emea (paused)",
+                "enabled": False,
+                "actions": [to_team(teams["sre-emea"])],
+            },
+        },
+    )
 
     assert [r["name"] for r in moved["moveAlertRule"]] == ["emea", "amer"]
-    assert updated["updateAlertRule"] == {"name": "emea (paused)", "enabled": False,
-                                          "position": 0}
+    assert updated["updateAlertRule"] == {"name": "emea (paused)", "enabled": False, "position": 0}
     routed = await route(api, AT)
     assert verdicts(routed) == [("emea (paused)", "DISABLED"), ("amer", "MATCHED")]

@@ -37,7 +37,7 @@ async def fake_sns() -> AsyncIterator[tuple[str, list[Request]]]:
     app = Starlette(routes=[Route("/confirm", confirm)])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no started event
         await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}", seen
@@ -53,8 +53,9 @@ async def wired(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[H
         await hub.start(run_scheduler=False)
         await seed(hub)
         transport = httpx.ASGITransport(app=create_app(settings, hub=hub))
-        async with httpx.AsyncClient(transport=transport, base_url="http://t",
-                                     headers=AUTH) as api:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://t", headers=AUTH
+        ) as api:
             yield hub, api
         await hub.stop()
 
@@ -69,8 +70,9 @@ async def test_subscription_is_confirmed_through_the_injected_client(
     hub, api = wired
     before = await stored_counts(hub)
     async with fake_sns() as (base, seen):
-        response = await api.post("/ingest/cloudwatch/demo-cloudwatch",
-                                  json=_confirmation(f"{base}/confirm?Token=abc"))
+        response = await api.post(
+            "/ingest/cloudwatch/demo-cloudwatch", json=_confirmation(f"{base}/confirm?Token=abc")
+        )
 
     assert response.status_code == 202
     assert response.json()["subscriptionConfirmed"] is True

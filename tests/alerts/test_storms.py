@@ -36,11 +36,14 @@ def _alert(i: int) -> dict[str, str]:
 async def test_fourth_request_in_a_minute_is_429_with_retry_after(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
-    codes = [(await client.post("/ingest/generic/demo-generic", json=_alert(i))).status_code
-             for i in range(4)]
+    codes = [
+        (await client.post("/ingest/generic/demo-generic", json=_alert(i))).status_code
+        for i in range(4)
+    ]
     limited = await client.post("/ingest/generic/demo-generic", json=_alert(9))
-    other_key = await client.post("/ingest/opsgenie/demo-opsgenie", json={"action": "AddNote",
-                                  "alert": {"alias": "x"}})
+    other_key = await client.post(
+        "/ingest/opsgenie/demo-opsgenie", json={"action": "AddNote", "alert": {"alias": "x"}}
+    )
 
     assert codes == [202, 202, 202, 429]
     assert 1 <= int(limited.headers["Retry-After"]) <= 60

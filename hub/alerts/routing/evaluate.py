@@ -102,8 +102,9 @@ def _on_duty(action: RuleAction, out: Explanation, world: World) -> str:
     teams = [world.teams[t] for t in action.team_ids if t in world.teams] or list(
         world.teams.values()
     )
-    regions = [world.regions[r] for r in dict.fromkeys(t.region_id for t in teams)
-               if r in world.regions]
+    regions = [
+        world.regions[r] for r in dict.fromkeys(t.region_id for t in teams) if r in world.regions
+    ]
     try:
         duty = on_duty(regions, world.at)
     except BadInput as exc:
@@ -114,8 +115,9 @@ def _on_duty(action: RuleAction, out: Explanation, world: World) -> str:
 
 
 def _experts(action: RuleAction, out: Explanation, world: World) -> str:
-    found = [m.handle for t in world.teams.values() for m in t.members
-             if action.tag in m.expertise]
+    found = [
+        m.handle for t in world.teams.values() for m in t.members if action.tag in m.expertise
+    ]
     for handle in found:
         if handle not in out.responders:
             out.responders.append(handle)

@@ -42,9 +42,7 @@ class RoutingService:
         doc = await self._sets.find_one({"id": RULE_SET})
         return [Rule.model_validate(r) for r in (doc or {}).get("rules", [])]
 
-    async def create(
-        self, data: RuleCreate, *, position: int | None = None
-    ) -> tuple[Rule, int]:
+    async def create(self, data: RuleCreate, *, position: int | None = None) -> tuple[Rule, int]:
         """The new rule and where it landed in the order."""
         now = self._clock.now()
         rule = Rule(id=new_id(), created_at=now, updated_at=now, **data.model_dump())
@@ -63,12 +61,20 @@ class RoutingService:
     async def update(self, rule_id: str, data: RuleCreate) -> tuple[Rule, int]:
         def edit(rules: list[Rule]) -> list[Rule]:
             old = rules[_index(rules, rule_id)]
-            new = Rule(id=old.id, created_at=old.created_at, updated_at=self._clock.now(),
-                       **data.model_dump())
+            new = Rule(
+                id=old.id,
+                created_at=old.created_at,
+                updated_at=self._clock.now(),
+                **data.model_dump(),
+            )
             return [new if r.id == rule_id else r for r in rules]
 
-        probe = Rule(id=rule_id, created_at=self._clock.now(), updated_at=self._clock.now(),
-                     **data.model_dump())
+        probe = Rule(
+            id=rule_id,
+            created_at=self._clock.now(),
+            updated_at=self._clock.now(),
+            **data.model_dump(),
+        )
         await self._check_references(probe)
         rules = await self._edit(edit)
         at = _index(rules, rule_id)
