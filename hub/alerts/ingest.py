@@ -13,7 +13,6 @@ import asyncio
 import logging
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from hub.alerts.groups import GroupMoved, GroupStore, Plan, group_id, plan
 from hub.alerts.integrations import Integration, IntegrationService
@@ -175,6 +174,3 @@ class AlertIngest:
 
     async def preview_plan(self, gid: str, batch: AlertBatch) -> Plan:
         return plan(await self.groups.find(gid), batch)
-
-    def now(self) -> datetime:
-        return self._clock.now()
