@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from hub.clock import Clock
 from hub.core import Hub
 from hub.errors import HubError
-from hub.http import calendar, health, ingest
+from hub.http import calendar, health, ingest, pagerduty
 from hub.http.errors import hub_error_handler
 from hub.settings import Settings
 
@@ -55,6 +55,8 @@ def create_app(
     app.state.hub = hub
     app.add_exception_handler(HubError, hub_error_handler)
     app.include_router(health.router)
+    # PagerDuty's routes first: they answer /ingest/pagerduty/... in its shape.
+    app.include_router(pagerduty.router)
     app.include_router(ingest.router)
     app.include_router(calendar.router)
     web = dashboard_dir()

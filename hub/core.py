@@ -13,6 +13,9 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
+from hub.alerts.ratelimit import IngestLimiter
+from hub.alerts.routing.service import RoutingService
+from hub.alerts.sns import SubscriptionConfirmer
 from hub.analytics.availability import AvailabilityReport
 from hub.analytics.impacts import ImpactService
 from hub.analytics.metrics import IncidentMetrics
@@ -59,6 +62,7 @@ class Hub:
         *,
         clock: Clock | None = None,
         shared_client: Any | None = None,
+        http: Any | None = None,
     ) -> None:
         self.settings = settings
         self._started = False
@@ -75,11 +79,15 @@ class Hub:
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
         self.policies = PolicyService(self.db, self.clock)
-        self.integrations = IntegrationService(self.db, self.clock)
+        self.integrations = IntegrationService(self.db, self.clock, self.teams)
         self.scheduler = Scheduler(self.db, self.clock)
         self.reactions = Reactions(self.db, self.events, self.feed, self.clock)
+        self.routing = RoutingService(self.db, self.clock, self.teams)
+        # ``http``: the client outbound calls use (an httpx.AsyncClient).
+        sns = SubscriptionConfirmer(settings.sns_subscribe_url_pattern, http)
+        self.ingest_limiter = IngestLimiter(settings.ingest_rate_limit)
         self.alerts = AlertIngest(
-            self.db, self.clock, settings, self.integrations, self.flows
+            self.db, self.clock, settings, self.integrations, self.flows, self.routing, sns
         )
         self._wire_knowledge()
         self._wire_handoffs()

@@ -1,7 +1,7 @@
 """Demo data: three follow-the-sun regions, a team in each, and a way in for alerts.
 
-Only ``serve --demo`` runs this; the fixed integration key below exists nowhere
-else.
+Only ``serve --demo`` runs this; the fixed ``demo-<source>`` integration keys
+below exist nowhere else.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import time
 
+from hub.alerts.sources import SOURCES
 from hub.core import Hub
 from hub.escalation.conditions import Condition, HoursClause
 from hub.escalation.models import (
@@ -35,7 +36,8 @@ from hub.teams.models import (
 
 log = logging.getLogger(__name__)
 
-DEMO_KEYS = {"alertmanager": "demo-alertmanager"}
+# One integration per source, each with a key anyone can read here.
+DEMO_KEYS = {source: f"demo-{source}" for source in SOURCES}
 
 
 def _day(start: int, end: int) -> list[WorkingWindow]:

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     # Ingest bounds, checked before a body is parsed.
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_json_depth: int = Field(default=64, ge=4, le=512)
+    # Requests per integration key, in the ``limits`` notation.
+    ingest_rate_limit: str = Field(default="600/minute", pattern=r"^\d+ ?(/|per) ?\w+$")
+    # SNS SubscribeURLs the hub will fetch to confirm a subscription.
+    sns_subscribe_url_pattern: str = r"^https://sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/"
 
     # How long an event stays replayable by cursor.
     event_retention_days: int = Field(default=14, ge=1)

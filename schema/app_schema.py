@@ -8,6 +8,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.alerts import AlertMutations, AlertQueries
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
 from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
@@ -33,6 +34,7 @@ Query = merge_types(
         DocumentationQueries,
         AnalyticsQueries,
         EscalationQueries,
+        AlertQueries,
     ),
 )
 Mutation = merge_types(
@@ -45,6 +47,7 @@ Mutation = merge_types(
         DocumentationMutations,
         AnalyticsMutations,
         EscalationMutations,
+        AlertMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))

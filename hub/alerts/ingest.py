@@ -1,50 +1,39 @@
-"""An alert's way through the hub: parse, dedup, then act through incident flows.
+"""An alert's way through the hub: parse, dedup, route, then act through
+incident flows.
 
 One alert group (Alertmanager's group key, PagerDuty's dedup key, ...) maps to
-at most one open incident. The group's per-alert state lives in one document,
-written with a version guard, so concurrent deliveries of the same group are
-decided once.
+at most one open incident: the unique ``open_alert_group`` index holds that
+across replicas, and the group document's version guard makes concurrent
+deliveries of one group decide one after the other.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import weakref
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
-from hub.alerts import dedup
+from hub.alerts.groups import GroupMoved, GroupStore, Plan, group_id, plan
 from hub.alerts.integrations import Integration, IntegrationService
 from hub.alerts.limits import decode_json
+from hub.alerts.opening import IncidentOpener
+from hub.alerts.routing.explain import Explanation
+from hub.alerts.routing.service import RoutingService
+from hub.alerts.sns import SubscriptionConfirmer
 from hub.alerts.sources import parse
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import AlertBatch
 from hub.clock import Clock
 from hub.errors import Conflict
-from hub.incidents.flows import IncidentFlows, incident_event
-from hub.incidents.models import Category, Incident, IncidentDeclare, Severity, Status
-from hub.incidents.service import Change
+from hub.incidents.flows import IncidentFlows
+from hub.incidents.models import Incident, Status
 from hub.settings import Settings
 from hub.storage.client import Database
+from hub.storage.collection import DuplicateKey
 
 log = logging.getLogger(__name__)
 
-SEVERITY_WORDS = {
-    "critical": Severity.SEV1,
-    "p1": Severity.SEV1,
-    "page": Severity.SEV2,
-    "error": Severity.SEV2,
-    "high": Severity.SEV2,
-    "p2": Severity.SEV2,
-    "warning": Severity.SEV3,
-    "p3": Severity.SEV3,
-    "info": Severity.SEV4,
-    "p4": Severity.SEV4,
-    "p5": Severity.SEV5,
-}
-SAMPLE = 20  # alert keys named in one timeline event
+ATTEMPTS = 5
 
 
 @dataclass
@@ -55,18 +44,9 @@ class IngestResult:
     resolved: int = 0
     ignored_reason: str | None = None
     batch: AlertBatch | None = None
+    route: Explanation | None = None
+    subscription_confirmed: bool | None = None
     changes: list[str] = field(default_factory=list)
-
-
-def severity_of(signals: list[AlertSignal]) -> Severity:
-    found = [SEVERITY_WORDS.get((s.severity or "").lower()) for s in signals]
-    known = [s for s in found if s is not None]
-    return min(known) if known else Severity.SEV3
-
-
-def group_id(source: str, integration_id: str, group_key: str) -> str:
-    digest = hashlib.sha256(f"{source}\x00{integration_id}\x00{group_key}".encode())
-    return "ag-" + digest.hexdigest()[:40]
 
 
 class AlertIngest:
@@ -77,206 +57,120 @@ class AlertIngest:
         settings: Settings,
         integrations: IntegrationService,
         flows: IncidentFlows,
+        routing: RoutingService,
+        sns: SubscriptionConfirmer,
     ) -> None:
-        self._groups = db["alert_groups"]
         self._clock = clock
         self._settings = settings
         self.integrations = integrations
+        self.routing = routing
+        self.groups = GroupStore(db, clock)
         self._flows = flows
+        self._opener = IncidentOpener(clock, flows)
+        self._sns = sns
         # Serialises deliveries of one group inside this process; the version
         # guard on the group document does it across replicas.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    async def ingest(self, source: str, key: str, raw: bytes) -> IngestResult:
-        integration = await self.integrations.by_key(source, key)
-        payload = decode_json(
+    def decode(self, raw: bytes) -> object:
+        return decode_json(
             raw,
             max_bytes=self._settings.max_body_bytes,
             max_depth=self._settings.max_json_depth,
         )
-        batch = parse(source, payload, received_at=self._clock.now())
+
+    async def ingest(self, source: str, key: str, raw: bytes) -> IngestResult:
+        integration = await self.integrations.by_key(source, key)
+        return await self.ingest_payload(integration, self.decode(raw))
+
+    async def ingest_payload(self, integration: Integration, payload: object) -> IngestResult:
+        batch = parse(integration.source, payload, received_at=self._clock.now())
+        if batch.subscribe_url is not None:
+            confirmed = await self._sns.confirm(batch.subscribe_url)
+            return IngestResult(
+                ignored_reason=batch.ignored_reason,
+                batch=batch,
+                subscription_confirmed=confirmed,
+            )
         if not batch.signals:
             return IngestResult(ignored_reason=batch.ignored_reason, batch=batch)
-        gid = group_id(source, integration.id, batch.group_key)
+        gid = group_id(integration.source, integration.id, batch.group_key)
         lock = self._locks.get(gid)
         if lock is None:
             lock = self._locks[gid] = asyncio.Lock()
         async with lock:
-            for _ in range(5):
+            for _ in range(ATTEMPTS):
                 try:
                     result = await self._apply(gid, integration, batch)
-                    result.batch = batch
-                    return result
-                except _GroupMoved:
+                except GroupMoved:
+                    log.info("event=alert.group_retry group=%s", gid)
                     continue
-        raise Conflict(f"alert group {batch.group_key!r} is too busy; retry")
+                result.batch = batch
+                return result
+        raise Conflict(f"alert group {batch.group_key[:200]!r} is too busy; retry")
 
     async def _apply(self, gid: str, integration: Integration, batch: AlertBatch) -> IngestResult:
-        group = await self._load_group(gid, integration, batch)
-        states = {k: dedup.AlertState.from_doc(v) for k, v in group.get("alerts", {}).items()}
-        fired: list[AlertSignal] = []
-        resolved: list[AlertSignal] = []
-        acks = False
-        for signal in batch.signals:
-            if signal.action is AlertAction.ACKNOWLEDGE:
-                acks = True
-                continue
-            akey = _alert_field(signal.alert_key)
-            new = dedup.decide(states.get(akey), signal)
-            if new is None:
-                continue
-            states[akey] = new
-            (fired if new.status == dedup.FIRING else resolved).append(signal)
-
-        incident = await self._current_incident(gid)
-        result = IngestResult(fired=len(fired), resolved=len(resolved))
-        if fired and incident is None:
-            incident = await self._open_incident(gid, integration, batch, fired)
+        group = await self.groups.find(gid)
+        decided = plan(group, batch)
+        incident = await self.current_incident(gid)
+        result = IngestResult(fired=len(decided.fired), resolved=len(decided.resolved))
+        if decided.fired and incident is None:
+            now = self._clock.now()
+            route = await self.routing.route(batch, default_team_id=integration.team_id, at=now)
+            result.route = route
+            if route.suppressed:
+                # Nothing is stored, so the next delivery after the
+                # maintenance window still opens an incident.
+                result.ignored_reason = f"suppressed by routing: {route.suppressed_by}"
+                return result
+            incident = await self._open(gid, integration, batch, decided, route)
             result.created = True
-        await self._save_group(group, states, incident)
+        if decided.changed:
+            await self.groups.save(
+                gid, group, batch, decided.states, incident.id if incident else None
+            )
+        if result.created and incident is not None and result.route is not None:
+            incident = await self._opener.add_experts(incident, result.route, batch)
         if incident is not None and incident.is_open:
-            incident = await self._record(incident, batch, fired, resolved, states, result)
-            if acks and incident.status is Status.TRIGGERED:
-                incident = await self._flows.acknowledge(incident.id, actor=_actor(batch))
+            incident = await self._record(incident, batch, decided, result)
         result.incident = incident
         return result
 
-    async def _load_group(
-        self, gid: str, integration: Integration, batch: AlertBatch
-    ) -> dict[str, Any]:
-        doc = await self._groups.find_one_and_update(
-            {"id": gid},
-            {
-                "$setOnInsert": {
-                    "source": batch.source,
-                    "integration_id": integration.id,
-                    "group_key": batch.group_key[:1000],
-                    "alerts": {},
-                    "incident_id": None,
-                    "version": 0,
-                }
-            },
-            upsert=True,
-        )
-        assert doc is not None
-        return doc
+    async def _open(
+        self,
+        gid: str,
+        integration: Integration,
+        batch: AlertBatch,
+        decided: Plan,
+        route: Explanation,
+    ) -> Incident:
+        try:
+            return await self._opener.open(gid, integration, batch, decided.fired, route)
+        except DuplicateKey:
+            # Another replica opened this group's incident first: join it.
+            raise GroupMoved() from None
 
-    async def _save_group(
-        self, group: dict[str, Any], states: dict[str, dedup.AlertState], incident: Incident | None
-    ) -> None:
-        saved = await self._groups.update_one(
-            {"id": group["id"], "version": group["version"]},
-            {
-                "$set": {
-                    "alerts": {k: s.to_doc() for k, s in states.items()},
-                    "incident_id": incident.id if incident else group.get("incident_id"),
-                    "updated_at": self._clock.now(),
-                },
-                "$inc": {"version": 1},
-            },
-        )
-        if not saved:
-            raise _GroupMoved()
-
-    async def _current_incident(self, gid: str) -> Incident | None:
+    async def current_incident(self, gid: str) -> Incident | None:
         doc = await self._flows.incidents.collection.find_one({"open_alert_group": gid})
         return Incident.model_validate(doc) if doc else None
 
-    async def _open_incident(
-        self, gid: str, integration: Integration, batch: AlertBatch, fired: list[AlertSignal]
-    ) -> Incident:
-        first = fired[0]
-        now = self._clock.now()
-        data = IncidentDeclare(
-            title=first.title[:300] or f"{batch.source} alert",
-            summary=first.summary[:20_000],
-            severity=severity_of(fired),
-            category=Category.OTHER,
-            team_id=integration.team_id,
-            service_ids=[integration.service_id] if integration.service_id else [],
-            tags=[f"source:{batch.source}"],
-        )
-        alert_group = {
-            "source": batch.source,
-            "dedup_key": gid,
-            "integration_id": integration.id,
-            "alert_count": 0,
-            "firing_count": 0,
-            "truncated": batch.truncated,
-            "first_seen": now,
-            "last_seen": now,
-        }
-        extra = {"open_alert_group": gid, "alert_group": alert_group}
-        return await self._flows.declare(data, actor=_actor(batch), extra=extra)
-
     async def _record(
-        self,
-        incident: Incident,
-        batch: AlertBatch,
-        fired: list[AlertSignal],
-        resolved: list[AlertSignal],
-        states: dict[str, dedup.AlertState],
-        result: IngestResult,
+        self, incident: Incident, batch: AlertBatch, decided: Plan, result: IngestResult
     ) -> Incident:
-        if not fired and not resolved:
-            return incident
-        firing_now = sum(1 for s in states.values() if s.status == dedup.FIRING)
-        occurrences = sum(s.occurrences for s in states.values())
-        actor = _actor(batch)
-
-        def step(current: Incident) -> Change:
-            now = self._clock.now()
-            events = []
-            for kind, signals in (("alerts.fired", fired), ("alerts.resolved", resolved)):
-                if signals:
-                    events.append(_alerts_event(current, kind, signals, actor, now))
-            changes: dict[str, Any] = {
-                "alert_group.firing_count": firing_now,
-                "alert_group.alert_count": occurrences,
-                "alert_group.last_seen": now,
-                "alert_group.truncated": max(
-                    batch.truncated, current.alert_group.truncated if current.alert_group else 0
-                ),
-            }
-            return Change(set=changes, events=events)
-
-        incident = await self._flows.incidents.mutate(incident.id, step)
-        result.changes = [f"{len(fired)} fired", f"{len(resolved)} resolved"]
-        if firing_now == 0 and resolved and incident.is_open:
-            incident = await self._flows.change_status(
-                incident.id, Status.RESOLVED, actor=actor, note="every alert in the group resolved"
+        if decided.changed:
+            incident = await self._opener.record(incident, batch, decided)
+            result.changes = [f"{len(decided.fired)} fired", f"{len(decided.resolved)} resolved"]
+        actor = f"alert:{batch.source}"
+        if decided.firing_now == 0 and decided.resolved and incident.is_open:
+            return await self._flows.change_status(
+                incident.id,
+                Status.RESOLVED,
+                actor=actor,
+                note="every alert in the group resolved",
             )
+        if decided.acknowledge and incident.status is Status.TRIGGERED:
+            return await self._flows.acknowledge(incident.id, actor=actor)
         return incident
 
-
-class _GroupMoved(Exception):
-    """The group document changed under this delivery; decide again."""
-
-
-def _alert_field(alert_key: str) -> str:
-    # Alert keys become field names: hash them so dots and dollars stay out.
-    return hashlib.sha256(alert_key.encode()).hexdigest()[:32]
-
-
-def _actor(batch: AlertBatch) -> str:
-    return f"alert:{batch.source}"
-
-
-def _alerts_event(
-    incident: Incident, kind: str, signals: list[AlertSignal], actor: str, at: datetime
-) -> Any:
-    sample = [
-        {
-            "alert_key": s.alert_key[:200],
-            "title": s.title[:200],
-            "starts_at": s.starts_at.isoformat() if s.starts_at else None,
-            "ends_at": s.ends_at.isoformat() if s.ends_at else None,
-            "labels": dict(list(s.labels.items())[:20]),
-        }
-        for s in signals[:SAMPLE]
-    ]
-    return incident_event(
-        incident, kind, actor=actor, at=at, count=len(signals), alerts=sample
-    )
+    async def preview_plan(self, gid: str, batch: AlertBatch) -> Plan:
+        return plan(await self.groups.find(gid), batch)

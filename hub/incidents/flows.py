@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,18 +33,20 @@ MAX_NOTE = 20_000
 def incident_event(
     incident: Incident, kind: str, *, actor: str, at: datetime, **data: Any
 ) -> Event:
-    """An event about ``incident``, heard in its owning region and team.
+    """An event about ``incident``, heard in its owning region and team, and
+    by the responder teams an alert was routed to.
 
     A drill's events say so (``drill: true``), so whatever turns them into
     notifications marks those as drill too.
     """
+    routed = incident.alert_group.team_ids if incident.alert_group else []
     return Event(
         type=kind,
         occurred_at=at,
         actor=actor,
         incident_id=incident.id,
         region_ids=[incident.region_id],
-        team_ids=[incident.team_id],
+        team_ids=list(dict.fromkeys([incident.team_id, *routed])),
         data=drill_marked(incident, {"ref": incident.ref, **data}),
     )
 
@@ -58,8 +61,14 @@ class IncidentFlows:
         self._teams = teams
 
     async def declare(
-        self, data: IncidentDeclare, *, actor: str, extra: dict[str, Any] | None = None
+        self,
+        data: IncidentDeclare,
+        *,
+        actor: str,
+        extra: dict[str, Any] | None = None,
+        also: Callable[[Incident], list[Event]] | None = None,
     ) -> Incident:
+        """Open an incident; ``also`` adds events stored atomically with it."""
         team = await self._teams.teams.get(data.team_id)
         await self._check_services(data.service_ids)
         now = self._clock.now()
@@ -92,7 +101,8 @@ class IncidentFlows:
             category=incident.category.value,
             exercise=incident.exercise,
         )
-        stored = await self.incidents.insert(doc, [event])
+        more = also(incident) if also is not None else []
+        stored = await self.incidents.insert(doc, [event, *more])
         log.info(
             "event=incident.declared incident=%s team=%s severity=%s actor=%s",
             stored.ref, team.slug, stored.severity, actor,

@@ -69,6 +69,9 @@ class AlertGroupInfo(BaseModel):
     truncated: int = 0
     first_seen: datetime
     last_seen: datetime
+    # Every team routing reached, the owner first; the others are responder
+    # teams and hear the incident's events too.
+    team_ids: list[str] = Field(default_factory=list)
 
 
 class FollowUpState(StrEnum):

@@ -1,0 +1,1 @@
+"""Routing rules: matching alerts, deciding who gets them, and saying why."""
