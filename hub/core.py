@@ -15,6 +15,7 @@ from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
+from hub.events.drain import Drain
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.incidents.flows import IncidentFlows
@@ -44,12 +45,15 @@ class Hub:
         self._started = False
         self.clock: Clock = clock or SystemClock()
         self.db: Database = connect(settings, shared_client=shared_client)
-        self.events = EventLog(self.db)
+        self.events = EventLog(self.db, reserve_deadline=settings.sequence_gap_wait / 2)
         self.feed = EventFeed(
             self.db,
             self.events,
             gap_wait=settings.sequence_gap_wait,
             tail_interval=settings.tail_interval,
+        )
+        self.drain = Drain(
+            self.events, self.feed, release_wait=settings.sequence_gap_wait + 1
         )
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
@@ -67,7 +71,9 @@ class Hub:
             return
         self._started = True
         await ensure_indexes(self.db)
-        await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        await self.events.start_sweeping(
+            ["incidents"], self.clock, age=STUCK_OUTBOX_AGE, every=STUCK_OUTBOX_AGE.seconds
+        )
         await self.feed.start()
         if run_scheduler:
             self.scheduler.start()
@@ -78,3 +84,4 @@ class Hub:
         self._started = False
         await self.scheduler.stop()
         await self.feed.stop()
+        await self.events.stop_sweeping()
