@@ -41,7 +41,7 @@ from hub.events.drain import GOING_AWAY
 from hub.events.models import decode_cursor
 from hub.events.stream import StreamControl, current_control
 from schema.context import Context
-from schema.ws_groups import Group, Groups, encode_payload, scope_of
+from schema.ws_groups import Group, Groups, encode_payload, formatted_errors, scope_of
 from schema.ws_member import (
     Close,
     Complete,
@@ -228,10 +228,10 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 first = True
                 async for result in source:
                     if first and isinstance(result, PreExecutionError):
-                        member.finish(Errors([e.formatted for e in result.errors or []]))
+                        member.finish(Errors(formatted_errors(result, self.context.request_id)))
                         return
                     first = False
-                    await self._socket.send_text(member.frame(encode_payload(result)))
+                    await self._socket.send_text(member.frame(encode_payload(result, self.context.request_id)))
                     if result.errors and result.data is None:
                         member.finish(Complete())
                     if member.outcome is not None:

@@ -24,6 +24,7 @@ from strawberry.utils.aio import aclosing
 
 from hub.events.stream import StreamControl, current_control
 from hub.events.subscriber import Ended
+from schema.errors import to_graphql_error
 from schema.ws_member import BEHIND_CODE, BEHIND_REASON, Close, Complete, Errors, Member, Quiet
 
 log = logging.getLogger(__name__)
@@ -31,14 +32,22 @@ log = logging.getLogger(__name__)
 GroupKey = tuple[Hashable, ...]
 
 
-def encode_payload(result: ExecutionResult) -> str:
-    """A ``next`` payload as text: frames must stay text whatever the encoder."""
+def encode_payload(result: ExecutionResult, request_id: str = "-") -> str:
+    """A ``next`` payload as text: frames must stay text whatever the encoder.
+
+    Errors get their codes here: the error extension maps an operation's
+    errors when it ends, which a subscription's results never wait for.
+    """
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
-        payload["errors"] = [e.formatted for e in result.errors]
+        payload["errors"] = [to_graphql_error(e, request_id).formatted for e in result.errors]
     if result.extensions:
         payload["extensions"] = result.extensions
     return orjson.dumps(payload).decode()
+
+
+def formatted_errors(result: ExecutionResult, request_id: str) -> list[Any]:
+    return [to_graphql_error(e, request_id).formatted for e in result.errors or []]
 
 
 def scope_of(principal: Any) -> tuple[Hashable, Any]:
@@ -130,12 +139,13 @@ class Group:
                 first = True
                 async for result in source:
                     if first and isinstance(result, PreExecutionError):
-                        self._end(Errors([e.formatted for e in result.errors or []]))
+                        self._end(Errors(formatted_errors(result, context.request_id)))
                         return
                     first = False
                     if self.control.overflowed:
                         break
-                    self._fan_out(self.control.last_seq, encode_payload(result))
+                    payload = encode_payload(result, context.request_id)
+                    self._fan_out(self.control.last_seq, payload)
                     self.control.last_seq = None
             self._end(self._outcome())
         except asyncio.CancelledError:
