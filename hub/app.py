@@ -35,6 +35,7 @@ def create_app(
     clock: Clock | None = None,
     seed: Seeder | None = None,
 ) -> FastAPI:
+    from schema.cache import ResponseCache
     from schema.router import graphql_router  # the composition root's one edge import
 
     hub = hub or Hub(settings, clock=clock)
@@ -52,6 +53,8 @@ def create_app(
     app = FastAPI(title="incident-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.hub = hub
     app.add_exception_handler(HubError, hub_error_handler)
+    if settings.response_cache_seconds > 0:
+        app.add_middleware(ResponseCache, hub=hub, max_age=settings.response_cache_seconds)
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(

@@ -11,11 +11,10 @@ from strawberry.types import Info
 from hub.errors import BadInput, NotFound
 from hub.incidents.models import IncidentDeclare, Status
 from hub.incidents.service import IncidentFilter
+from schema.context import Context
 from schema.inputs import build
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.incidents import IncidentType
-
-from schema.context import Context
 
 MAX_PAGE = 100
 

@@ -195,9 +195,13 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
         def create() -> Group:
             return Group(
-                key, self.schema, query=operation.query, variables=variables,
+                key,
+                self.schema,
+                query=operation.query,
+                variables=variables,
                 operation_name=operation.operation_name,
-                context=Context(self.hub, scoped), on_empty=self.groups.forget,
+                context=Context(self.hub, scoped),
+                on_empty=self.groups.forget,
             )
 
         group = self.groups.get_or_create(key, create)
@@ -219,8 +223,10 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         token = current_control.set(StreamControl(until=until))
         try:
             source = await self.schema.subscribe(
-                operation.query, variable_values=operation.variables,
-                context_value=self.context, operation_name=operation.operation_name,
+                operation.query,
+                variable_values=operation.variables,
+                context_value=self.context,
+                operation_name=operation.operation_name,
             )
             if not hasattr(source, "__aiter__"):  # pragma: no cover - stream form only
                 return
@@ -228,10 +234,12 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 first = True
                 async for result in source:
                     if first and isinstance(result, PreExecutionError):
-                        member.finish(Errors(formatted_errors(result, self.context.request_id)))
+                        errors = formatted_errors(result, self.context.request_id)
+                        member.finish(Errors(errors))
                         return
                     first = False
-                    await self._socket.send_text(member.frame(encode_payload(result, self.context.request_id)))
+                    payload = encode_payload(result, self.context.request_id)
+                    await self._socket.send_text(member.frame(payload))
                     if result.errors and result.data is None:
                         member.finish(Complete())
                     if member.outcome is not None:
@@ -263,7 +271,11 @@ def _seq_or_zero(cursor: Any) -> int:
 
 
 def grouped_handler(
-    hub: Hub, *, send_buffer: int, ping_interval: float, ping_timeout: float,
+    hub: Hub,
+    *,
+    send_buffer: int,
+    ping_interval: float,
+    ping_timeout: float,
     drain_timeout: float,
 ) -> type[GroupedTransportWSHandler]:
     """The handler class for one app, bound to its hub and its own groups."""

@@ -97,8 +97,10 @@ class Group:
         frame has a higher sequence.
         """
         if needs_position and not self.control.joined.is_set():
-            waits = [asyncio.ensure_future(self.control.joined.wait()),
-                     asyncio.ensure_future(self.ended.wait())]
+            waits = [
+                asyncio.ensure_future(self.control.joined.wait()),
+                asyncio.ensure_future(self.ended.wait()),
+            ]
             try:
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             finally:
@@ -128,7 +130,9 @@ class Group:
         current_control.set(self.control)
         try:
             source = await schema.subscribe(
-                query, variable_values=variables, context_value=context,
+                query,
+                variable_values=variables,
+                context_value=context,
                 operation_name=operation_name,
             )
             if isinstance(source, ExecutionResult):  # pragma: no cover - stream form only
@@ -150,7 +154,7 @@ class Group:
             self._end(self._outcome())
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - members are told; the group ends
+        except Exception:
             log.exception("event=ws.group_failed members=%d", len(self.members))
             self._end(Close(1011, "internal error"))
         finally:
@@ -197,6 +201,6 @@ class Groups:
 
     async def close(self) -> None:
         for group in list(self._groups.values()):
-            group._task.cancel()  # noqa: SLF001 - the registry owns its groups
+            group._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await group._task  # noqa: SLF001
+                await group._task

@@ -94,7 +94,7 @@ async def finish(coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
 class Member:
     def __init__(self, socket: TextSocket, op_id: str, *, limit: int, skip_until: int) -> None:
         self._socket = socket
-        self._prefix = '{"id":%s,"type":"next","payload":' % _json_str(op_id)
+        self._prefix = '{"id":' + _json_str(op_id) + ',"type":"next","payload":'
         self._limit = limit
         self._backlog: deque[Frame] = deque()
         self._stalled: tuple[Coroutine[Any, Any, None], Any] | None = None

@@ -47,27 +47,30 @@ class Drain:
     def live_count(self) -> int:
         return len(self._live)
 
-    async def run(self, *, timeout: float = 10.0) -> None:
-        """Drain every live connection; returns once all are closed or ``timeout``."""
+    async def run(self, *, within: float = 10.0) -> None:
+        """Drain every live connection; returns once all are closed, or after ``within``."""
         if self.draining:
             return
         self.draining = True
         cut = await self._log.last_seq()
         # A hole below the cut is waited for as long as the feed would wait.
-        if not await self._feed.wait_released(cut, timeout=self._release_wait):
-            log.warning("event=drain.release_incomplete cut=%d released=%d",
-                        cut, self._feed.released)
+        if not await self._feed.wait_released(cut, within=self._release_wait):
+            log.warning(
+                "event=drain.release_incomplete cut=%d released=%d", cut, self._feed.released
+            )
         self._feed.end_all(Ended.DRAIN)
         conns = list(self._live)
         log.info("event=drain.started cut=%d connections=%d", cut, len(conns))
-        closing = [
-            asyncio.create_task(c.drain(GOING_AWAY, "server shutting down")) for c in conns
-        ]
+        closing = [asyncio.create_task(c.drain(GOING_AWAY, "server shutting down")) for c in conns]
         if not closing:
             return
-        done, pending = await asyncio.wait(closing, timeout=timeout)
+        done, pending = await asyncio.wait(closing, timeout=within)
         for task in pending:
             task.cancel()
         failed = sum(1 for t in done if not t.cancelled() and t.exception() is not None)
-        log.info("event=drain.finished closed=%d timed_out=%d failed=%d",
-                 len(done), len(pending), failed)
+        log.info(
+            "event=drain.finished closed=%d timed_out=%d failed=%d",
+            len(done),
+            len(pending),
+            failed,
+        )

@@ -95,9 +95,9 @@ class EventFeed:
         for sub in self._subscribers:
             sub.end(why)
 
-    async def wait_released(self, seq: int, *, timeout: float) -> bool:
+    async def wait_released(self, seq: int, *, within: float) -> bool:
         """Wait until every event up to ``seq`` is released (or skipped)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while self.released < seq:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -118,8 +118,7 @@ class EventFeed:
                 # Stored after its hole was given up on: replay by cursor still
                 # finds it, live subscribers did not get it.
                 self._skipped.discard(event.seq)
-                log.warning("event=feed.late_event seq=%d released=%d",
-                            event.seq, self.released)
+                log.warning("event=feed.late_event seq=%d released=%d", event.seq, self.released)
         self._release()
 
     def _release(self) -> None:
@@ -143,8 +142,7 @@ class EventFeed:
         if time.monotonic() - self._gap_since < self._gap_wait:
             return
         resume = min(self._pending)
-        log.warning("event=feed.gap_skipped missing_from=%d resume_at=%d",
-                    self.next_seq, resume)
+        log.warning("event=feed.gap_skipped missing_from=%d resume_at=%d", self.next_seq, resume)
         if len(self._skipped) > 10_000:
             self._skipped.clear()
         self._skipped.update(range(self.next_seq, resume))
@@ -160,9 +158,12 @@ class EventFeed:
             self._wake.clear()
             try:
                 self.offer(await self._log.read(after=self.released, limit=1000))
-            except Exception:  # noqa: BLE001 - the feed must outlive a failed poll
-                log.exception("event=feed.poll_failed next_seq=%d retry_in=%.2fs",
-                              self.next_seq, self._tail_interval)
+            except Exception:
+                log.exception(
+                    "event=feed.poll_failed next_seq=%d retry_in=%.2fs",
+                    self.next_seq,
+                    self._tail_interval,
+                )
             self._skip_stale_gap()
 
     async def _follow_stream(self) -> None:
@@ -170,6 +171,6 @@ class EventFeed:
             try:
                 async for doc in self._db["events"].watch_inserts():
                     self.offer([Event.model_validate(doc)])
-            except Exception:  # noqa: BLE001 - reopen the stream; tailing covers the gap
+            except Exception:
                 log.exception("event=feed.stream_failed retry_in=1s")
                 await asyncio.sleep(1)

@@ -125,7 +125,7 @@ class EventLog:
                 await asyncio.sleep(every)
                 try:
                     await once()
-                except Exception:  # noqa: BLE001 - the next round tries again
+                except Exception:
                     log.exception("event=events.sweep_failed retry_in=%.0fs", every)
 
         await once()

@@ -60,9 +60,7 @@ current_control: ContextVar[StreamControl | None] = ContextVar(
 )
 
 
-async def check_cursor(
-    events: EventLog, clock: Clock, cursor: str, retention: timedelta
-) -> int:
+async def check_cursor(events: EventLog, clock: Clock, cursor: str, retention: timedelta) -> int:
     seq = decode_cursor(cursor)
     if seq == 0:
         return 0

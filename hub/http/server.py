@@ -24,7 +24,7 @@ class HubServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         try:
-            await self.hub.drain.run(timeout=self.hub.settings.ws_drain_timeout)
-        except Exception:  # noqa: BLE001 - shutting down must go on regardless
+            await self.hub.drain.run(within=self.hub.settings.ws_drain_timeout)
+        except Exception:
             log.exception("event=server.drain_failed")
         await super().shutdown(sockets)

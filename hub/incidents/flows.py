@@ -157,8 +157,9 @@ class IncidentFlows:
                 )
             return self._status_change(incident, Status.ACKNOWLEDGED, actor, None)
 
+        args = {"id": incident_id}
         return await self._guarded(
-            incident_id, step, expected_version, idempotency_key, actor, "acknowledge", {"id": incident_id}
+            incident_id, step, expected_version, idempotency_key, actor, "acknowledge", args
         )
 
     async def change_status(
@@ -175,8 +176,9 @@ class IncidentFlows:
             check_transition(incident.status, status, ref=incident.ref)
             return self._status_change(incident, status, actor, note)
 
+        args = {"id": incident_id, "status": status.value, "note": note}
         return await self._guarded(
-            incident_id, step, expected_version, idempotency_key, actor, "change_status", {"id": incident_id, "status": status.value, "note": note}
+            incident_id, step, expected_version, idempotency_key, actor, "change_status", args
         )
 
     async def _guarded(
@@ -232,8 +234,9 @@ class IncidentFlows:
             event = incident_event(incident, "incident.note_added", actor=actor, at=now, text=body)
             return Change(events=[event])
 
+        args = {"id": incident_id, "text": body}
         return await self._guarded(
-            incident_id, step, expected_version, idempotency_key, actor, "add_note", {"id": incident_id, "text": body}
+            incident_id, step, expected_version, idempotency_key, actor, "add_note", args
         )
 
     async def assign_responder(
@@ -265,8 +268,9 @@ class IncidentFlows:
             push = {"$push": {"responders": responder.model_dump()}}
             return Change(set=changes, events=[event], extra=push)
 
+        args = {"id": incident_id, "handle": handle, "role": role}
         return await self._guarded(
-            incident_id, step, expected_version, idempotency_key, actor, "assign_responder", {"id": incident_id, "handle": handle, "role": role}
+            incident_id, step, expected_version, idempotency_key, actor, "assign_responder", args
         )
 
     async def _team_of_member(self, handle: str) -> str | None:

@@ -35,14 +35,19 @@ Run = Callable[[str], Awaitable[Incident]]
 
 
 def fingerprint(operation: str, arguments: Mapping[str, Any]) -> str:
-    body = orjson.dumps({"op": operation, "args": arguments}, option=orjson.OPT_SORT_KEYS,
-                        default=str)
+    body = orjson.dumps(
+        {"op": operation, "args": arguments}, option=orjson.OPT_SORT_KEYS, default=str
+    )
     return hashlib.sha256(body).hexdigest()
 
 
 class IdempotencyKeys:
     def __init__(
-        self, db: Database, clock: Clock, *, lease: timedelta = timedelta(seconds=30),
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        lease: timedelta = timedelta(seconds=30),
         wait: float = 15.0,
     ) -> None:
         self._claims = db["idempotency"]
@@ -55,8 +60,9 @@ class IdempotencyKeys:
     ) -> Incident:
         """``run(token)`` once per (scope, key); later calls get its result."""
         if not key or len(key) > MAX_KEY:
-            raise BadInput(f"an idempotency key has 1 to {MAX_KEY} characters",
-                           argument="idempotencyKey")
+            raise BadInput(
+                f"an idempotency key has 1 to {MAX_KEY} characters", argument="idempotencyKey"
+            )
         token = hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()
         print_ = fingerprint(operation, arguments)
         deadline = time.monotonic() + self._wait
@@ -67,8 +73,10 @@ class IdempotencyKeys:
             if doc is None:
                 continue  # the first attempt failed and let go: try ourselves
             if doc["fingerprint"] != print_:
-                raise BadInput("this idempotency key was used for a different request",
-                               argument="idempotencyKey")
+                raise BadInput(
+                    "this idempotency key was used for a different request",
+                    argument="idempotencyKey",
+                )
             if doc["state"] == "done":
                 return Incident.model_validate(doc["result"])
             if await self._take_over(doc):
@@ -81,10 +89,15 @@ class IdempotencyKeys:
     async def _claim(self, token: str, print_: str) -> bool:
         now = self._clock.now()
         try:
-            await self._claims.insert({
-                "id": token, "state": "pending", "fingerprint": print_,
-                "lease_until": now + self._lease, "created_at": now,
-            })
+            await self._claims.insert(
+                {
+                    "id": token,
+                    "state": "pending",
+                    "fingerprint": print_,
+                    "lease_until": now + self._lease,
+                    "created_at": now,
+                }
+            )
         except DuplicateKey:
             return False
         return True

@@ -17,8 +17,9 @@ async def declare(hub: Hub, demo: DemoData, team: str = "sre-emea", n: int = 1) 
     return ids
 
 
-async def add_notes(hub: Hub, incident_ids: list[str], total: int, *, workers: int = 20,
-                    text: str = "checked") -> None:
+async def add_notes(
+    hub: Hub, incident_ids: list[str], total: int, *, workers: int = 20, text: str = "checked"
+) -> None:
     """``total`` notes spread over ``incident_ids``, ``workers`` at a time."""
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(total):

@@ -20,14 +20,11 @@ from tests.events.helpers import add_notes, declare
 
 # Each note's text comes back ten times over, uncompressed: frames of 160 KB
 # fill the kernel's socket buffers (up to 4 MB here) after a few dozen events.
-FAT = """
-subscription Fat($region: String) {
-  incidentEvents(region: $region) {
-    cursor sequence occurredAt
-    %s
-  }
-}
-""" % " ".join(f"d{i}: data" for i in range(10))
+ALIASES = " ".join(f"d{i}: data" for i in range(10))
+FAT = (
+    "subscription Fat($region: String) { incidentEvents(region: $region) { "
+    f"cursor sequence occurredAt {ALIASES} }} }}"
+)
 NOTES = 100
 NOTE_TEXT = "x" * 16_000
 BUFFER = 8
@@ -40,12 +37,25 @@ async def open_client(url: str, *, receive_buffer: int | None = None) -> Any:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
     sock.connect(("127.0.0.1", port))
     sock.setblocking(False)
-    ws = await websockets.connect(url, sock=sock, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-                                  max_queue=1, ping_interval=None, compression=None)
+    ws = await websockets.connect(
+        url,
+        sock=sock,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_queue=1,
+        ping_interval=None,
+        compression=None,
+    )
     await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                              "payload": {"query": FAT, "variables": {"region": "London"}}}))
+    await ws.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": FAT, "variables": {"region": "London"}},
+            }
+        )
+    )
     return ws
 
 

@@ -36,8 +36,9 @@ async def test_same_key_ten_times_at_once_writes_once(
     results = await asyncio.gather(*(gql(api, NOTE, variables) for _ in range(10)))
 
     assert {r["addIncidentNote"]["version"] for r in results} == {2}
-    notes = [e for e in await hub.events.for_incident(incident_id)
-             if e.type == "incident.note_added"]
+    notes = [
+        e for e in await hub.events.for_incident(incident_id) if e.type == "incident.note_added"
+    ]
     assert len(notes) == 1
     assert (await hub.incidents.get(incident_id)).version == 2
 
@@ -63,10 +64,12 @@ async def test_retries_that_overlap_a_slow_first_attempt_wait_for_its_result(
         return await hub.incidents.get(incident_id)
 
     keys = hub.flows.keys
-    results = await asyncio.gather(*(
-        keys.once(scope="bot", key="k", operation="note", arguments={"a": 1}, run=slow_note)
-        for _ in range(10)
-    ))
+    results = await asyncio.gather(
+        *(
+            keys.once(scope="bot", key="k", operation="note", arguments={"a": 1}, run=slow_note)
+            for _ in range(10)
+        )
+    )
     assert calls == 1
     assert len({r.model_dump_json() for r in results}) == 1
 

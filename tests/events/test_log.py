@@ -22,8 +22,9 @@ class Crash(Exception):
 
 
 async def notes_in_log(hub: Hub, incident_id: str) -> list[Event]:
-    return [e for e in await hub.events.for_incident(incident_id)
-            if e.type == "incident.note_added"]
+    return [
+        e for e in await hub.events.for_incident(incident_id) if e.type == "incident.note_added"
+    ]
 
 
 async def test_a_crash_before_the_flush_is_published_once_by_the_sweep(
@@ -71,9 +72,7 @@ async def test_a_sweep_racing_the_live_flush_stores_each_event_once(
     assert (await hub.incidents.collection.get(incident_id) or {}).get("outbox") == []
 
 
-async def test_a_write_that_does_not_commit_publishes_nothing(
-    hub: Hub, demo: DemoData
-) -> None:
+async def test_a_write_that_does_not_commit_publishes_nothing(hub: Hub, demo: DemoData) -> None:
     [incident_id] = await declare(hub, demo)
     await hub.flows.add_note(incident_id, "first", actor="mei")
     before = await hub.events.last_seq()

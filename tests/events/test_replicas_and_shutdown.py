@@ -43,8 +43,7 @@ async def test_a_subscriber_on_b_receives_a_s_events_in_order(
         await asyncio.sleep(0.2)
         incidents = await declare(a, demo, n=2)
         await add_notes(a, incidents, 60, workers=3)
-        written = [e.seq for e in await a.events.read(after=0)
-                   if e.incident_id in incidents]
+        written = [e.seq for e in await a.events.read(after=0) if e.incident_id in incidents]
         async with asyncio.timeout(10):
             received = [(await next_event(ws))["sequence"] for _ in written]
     assert received == written
@@ -75,8 +74,9 @@ async def test_shutdown_delivers_every_committed_event_then_closes_with_1001(
     incidents = await declare(hub, demo, n=3)
     ready, count = asyncio.Event(), [0]
     async with serve(hub) as live:
-        clients = [asyncio.create_task(read_until_closed(live.ws_url, ready, count))
-                   for _ in range(100)]
+        clients = [
+            asyncio.create_task(read_until_closed(live.ws_url, ready, count)) for _ in range(100)
+        ]
         async with asyncio.timeout(10):
             await ready.wait()
         await asyncio.sleep(0.3)  # every subscription has joined its group

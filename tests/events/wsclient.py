@@ -23,8 +23,11 @@ subscription Events($region: String, $after: String) {
 
 @asynccontextmanager
 async def connect(url: str, **options: Any) -> AsyncIterator[ClientConnection]:
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-                                  **options) as ws:
+    async with websockets.connect(
+        url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        **options,
+    ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
         ack = json.loads(await ws.recv())
         assert ack["type"] == "connection_ack", ack
@@ -32,10 +35,15 @@ async def connect(url: str, **options: Any) -> AsyncIterator[ClientConnection]:
 
 
 async def subscribe(ws: ClientConnection, op_id: str = "1", **variables: Any) -> None:
-    await ws.send(json.dumps({
-        "id": op_id, "type": "subscribe",
-        "payload": {"query": EVENTS, "variables": variables},
-    }))
+    await ws.send(
+        json.dumps(
+            {
+                "id": op_id,
+                "type": "subscribe",
+                "payload": {"query": EVENTS, "variables": variables},
+            }
+        )
+    )
 
 
 async def next_message(ws: ClientConnection) -> dict[str, Any]:
