@@ -180,10 +180,12 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         await self._run_grouped(operation, shape)
 
-    async def _run_grouped(self, operation: Operation[Context, None], shape: Shape) -> None:
+    def _group_for(self, operation: Operation[Context, None], shape: Shape) -> tuple[Group, Any]:
+        """The group this subscription belongs to, and its resume cursor."""
         variables = dict(operation.variables or {})
-        after = variables.pop(shape.after_variable, None) if shape.after_variable else None
-        if shape.after_variable:
+        after = None
+        if shape.after_variable is not None:
+            after = variables.get(shape.after_variable)
             variables[shape.after_variable] = None
         scope_key, scoped = scope_of(self.context.principal)
         key = (
@@ -204,7 +206,12 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 on_empty=self.groups.forget,
             )
 
-        group = self.groups.get_or_create(key, create)
+        return self.groups.get_or_create(key, create), after
+
+    async def _run_grouped(self, operation: Operation[Context, None], shape: Shape) -> None:
+        # Built in a helper so that this long-lived frame keeps no copy of the
+        # key: at a thousand idle subscribers every kilobyte counts.
+        group, after = self._group_for(operation, shape)
         member = Member(self._socket, operation.id, limit=self.send_buffer, skip_until=0)
         member.holding = after is not None
         try:
