@@ -4,8 +4,9 @@ Three figures from one run, each a rate of complete requests per second:
 raw graphql-core executing the same query in process on the same data (no
 HTTP, no Strawberry request handling), the hub over HTTP with the response
 cache off (one uvicorn worker), and the hub over HTTP answering the same read
-repeatedly between writes (cache on). Clients run in this process, the hub in
-another; on two cores they compete, so the ratios are what to compare.
+repeatedly between writes (cache on). Load comes from ``wrk`` (8 connections)
+when it is installed, else from httpx in this process; the hub runs in a
+process of its own. On two cores they compete: compare the ratios.
 
     python -m bench.http_list [SECONDS]
 """
@@ -13,7 +14,13 @@ another; on two cores they compete, so the ratios are what to compare.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
@@ -58,6 +65,45 @@ async def _seed(hub: object) -> None:
     await seed_world(hub, 100)  # type: ignore[arg-type]
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = [[%s]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %s"
+"""
+
+
+def wrk_rate(port: int, seconds: float, body: dict[str, object] | None = None) -> float | None:
+    """Requests per second that ``wrk`` gets for ``body`` (the list query)."""
+    if shutil.which("wrk") is None:
+        return None
+    body = body or {"query": QUERY}
+    check = httpx.post(f"http://127.0.0.1:{port}/graphql", json=body, headers=AUTH)
+    assert check.status_code == 200 and "errors" not in check.json(), check.text[:300]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (json.dumps(body), TOKEN))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONCURRENCY}",
+            f"-d{int(seconds)}s",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}/graphql",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    assert errors is None, out
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert found is not None, out
+    return float(found.group(1))
+
+
 async def http_rate(port: int, seconds: float) -> float:
     done = 0
     deadline = time.perf_counter() + seconds
@@ -77,10 +123,12 @@ async def http_rate(port: int, seconds: float) -> float:
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     raw = asyncio.run(raw_rate(seconds))
-    with server("hub", "100", "0") as (port, _):
-        uncached = asyncio.run(http_rate(port, seconds))
-    with server("hub", "100", "5") as (port, _):
-        cached = asyncio.run(http_rate(port, seconds))
+    rates = []
+    for cache_seconds in ("0", "5"):
+        with server("hub", "100", cache_seconds) as (port, _):
+            rate = wrk_rate(port, seconds)
+            rates.append(rate if rate is not None else asyncio.run(http_rate(port, seconds)))
+    uncached, cached = rates
     print(f"raw graphql-core in process: {raw:8.0f} ops/s")
     print(f"hub over HTTP, no cache:     {uncached:8.0f} req/s  ratio {uncached / raw:.2f}")
     print(f"hub over HTTP, cached read:  {cached:8.0f} req/s  ratio {cached / raw:.2f}")
