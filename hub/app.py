@@ -37,6 +37,7 @@ def create_app(
     clock: Clock | None = None,
     seed: Seeder | None = None,
 ) -> FastAPI:
+    from schema.cache import ResponseCache
     from schema.router import graphql_router  # the composition root's one edge import
 
     hub = hub or Hub(settings, clock=clock)
@@ -54,6 +55,8 @@ def create_app(
     app = FastAPI(title="incident-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.hub = hub
     app.add_exception_handler(HubError, hub_error_handler)
+    if settings.response_cache_seconds > 0:
+        app.add_middleware(ResponseCache, hub=hub, max_age=settings.response_cache_seconds)
     app.include_router(health.router)
     # PagerDuty's routes first: they answer /ingest/pagerduty/... in its shape.
     app.include_router(pagerduty.router)

@@ -52,7 +52,12 @@ def serve(
             log.info("event=demo.url kind=ingest source=%s url=%s/ingest/%s/%s",
                      source, base, source, key)
         log.info("event=demo.url kind=graphiql url=%s/graphql", base)
-    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning", ws="auto")
+    from hub.http.server import HubServer
+
+    config = uvicorn.Config(
+        app_, host=settings.host, port=settings.port, log_level="warning", ws="auto"
+    )
+    HubServer(config, app_.state.hub).run()
 
 
 import_app = typer.Typer(help="Load outside records into a running hub through its API.")

@@ -22,6 +22,7 @@ from hub.analytics.metrics import IncidentMetrics
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.escalation.system import EscalationSystem
+from hub.events.drain import Drain
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
 from hub.handoffs.claims import Claims
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 # Outbox entries older than this at start belong to a writer that stopped.
 STUCK_OUTBOX_AGE = timedelta(seconds=30)
+# Every collection whose writes carry their events in an outbox.
+OUTBOX_COLLECTIONS = ["incidents", "handoffs", "impacts", "escalations", "articles"]
 
 
 class Hub:
@@ -68,12 +71,15 @@ class Hub:
         self._started = False
         self.clock: Clock = clock or SystemClock()
         self.db: Database = connect(settings, shared_client=shared_client)
-        self.events = EventLog(self.db)
+        self.events = EventLog(self.db, reserve_deadline=settings.sequence_gap_wait / 2)
         self.feed = EventFeed(
             self.db,
             self.events,
             gap_wait=settings.sequence_gap_wait,
             tail_interval=settings.tail_interval,
+        )
+        self.drain = Drain(
+            self.events, self.feed, release_wait=settings.sequence_gap_wait + 1
         )
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
@@ -144,12 +150,10 @@ class Hub:
             return
         self._started = True
         await ensure_indexes(self.db)
-        stuck = self.clock.now() - STUCK_OUTBOX_AGE
-        await self.events.sweep("incidents", older_than=stuck)
-        await self.events.sweep("handoffs", older_than=stuck)
-        await self.knowledge.start(stuck_before=stuck)
-        await self.events.sweep("impacts", older_than=stuck)
-        await self.events.sweep("escalations", older_than=stuck)
+        await self.knowledge.start(stuck_before=self.clock.now() - STUCK_OUTBOX_AGE)
+        await self.events.start_sweeping(
+            OUTBOX_COLLECTIONS, self.clock, age=STUCK_OUTBOX_AGE, every=STUCK_OUTBOX_AGE.seconds
+        )
         await self.feed.start()
         await self.indexer.start()
         await self.reactions.prepare()
@@ -167,3 +171,4 @@ class Hub:
         await self.scheduler.stop()
         await self.feed.stop()
         await self.escalation.close()
+        await self.events.stop_sweeping()

@@ -49,6 +49,16 @@ class Settings(BaseSettings):
 
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)
+    # Server pings over graphql-transport-ws, and how long a pong may take.
+    ws_ping_interval: float = Field(default=15.0, gt=0)
+    ws_ping_timeout: float = Field(default=10.0, gt=0)
+    # Frames a subscriber may have waiting before it is closed with 4499.
+    ws_send_buffer: int = Field(default=512, ge=1)
+    # GraphQL reads over HTTP are answered from a cache keyed by the data
+    # version; this bounds how stale a clock-dependent answer can be. 0: off.
+    response_cache_seconds: float = Field(default=1.0, ge=0)
+    # Seconds shutdown waits for each socket to send what it holds.
+    ws_drain_timeout: float = Field(default=5.0, gt=0)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -146,18 +146,30 @@ class IncidentQueries:
 class IncidentMutations:
     @strawberry.mutation
     async def declare_incident(
-        self, info: Info[Context, None], input: DeclareIncidentInput
+        self,
+        info: Info[Context, None],
+        input: DeclareIncidentInput,
+        idempotency_key: str | None = None,
     ) -> IncidentType:
         data = build(IncidentDeclare, strawberry.asdict(input))
-        incident = await info.context.hub.flows.declare(data, actor=info.context.principal.actor)
+        incident = await info.context.hub.flows.declare(
+            data, actor=info.context.principal.actor, idempotency_key=idempotency_key
+        )
         return IncidentType.from_model(incident)
 
     @strawberry.mutation
     async def acknowledge_incident(
-        self, info: Info[Context, None], id: strawberry.ID, expected_version: int | None = None
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> IncidentType:
         incident = await info.context.hub.flows.acknowledge(
-            str(id), actor=info.context.principal.actor, expected_version=expected_version
+            str(id),
+            actor=info.context.principal.actor,
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
         )
         return IncidentType.from_model(incident)
 
@@ -169,6 +181,7 @@ class IncidentMutations:
         status: StatusEnum,  # type: ignore[valid-type]
         note: str | None = None,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> IncidentType:
         incident = await info.context.hub.flows.change_status(
             str(id),
@@ -176,6 +189,7 @@ class IncidentMutations:
             actor=info.context.principal.actor,
             note=note,
             expected_version=expected_version,
+            idempotency_key=idempotency_key,
         )
         return IncidentType.from_model(incident)
 
@@ -186,9 +200,14 @@ class IncidentMutations:
         id: strawberry.ID,
         text: str,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> IncidentType:
         incident = await info.context.hub.flows.add_note(
-            str(id), text, actor=info.context.principal.actor, expected_version=expected_version
+            str(id),
+            text,
+            actor=info.context.principal.actor,
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
         )
         return IncidentType.from_model(incident)
 
@@ -200,6 +219,7 @@ class IncidentMutations:
         handle: str,
         role: str = "responder",
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> IncidentType:
         incident = await info.context.hub.flows.assign_responder(
             str(id),
@@ -207,5 +227,6 @@ class IncidentMutations:
             role=role,
             actor=info.context.principal.actor,
             expected_version=expected_version,
+            idempotency_key=idempotency_key,
         )
         return IncidentType.from_model(incident)

@@ -14,6 +14,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from hub.core import Hub
 from schema.app_schema import build_schema
 from schema.context import Context, Principal
+from schema.ws import grouped_handler
 
 
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
@@ -37,10 +38,19 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
         actor = connection.headers.get("x-hub-actor", "anonymous")[:64]
         return Context(hub, Principal(actor=actor))
 
-    return HubGraphQLRouter(
+    router: GraphQLRouter[Context, None] = HubGraphQLRouter(
         build_schema(),
         context_getter=context,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
         connection_init_wait_timeout=init_timeout,
         graphql_ide="graphiql",
     )
+    # Grouped fan-out, resume, backpressure and drain over graphql-transport-ws.
+    router.graphql_transport_ws_handler_class = grouped_handler(
+        hub,
+        send_buffer=hub.settings.ws_send_buffer,
+        ping_interval=hub.settings.ws_ping_interval,
+        ping_timeout=hub.settings.ws_ping_timeout,
+        drain_timeout=hub.settings.ws_drain_timeout,
+    )
+    return router

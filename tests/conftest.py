@@ -25,6 +25,7 @@ from hub.app import create_app
 from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData, seed
+from hub.http.server import HubServer
 from hub.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,7 +147,7 @@ async def serve(hub: Hub, **app_options: Any) -> AsyncIterator[LiveServer]:
     app = create_app(hub.settings, hub=hub, **app_options)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="auto",
                             lifespan="on")
-    server = uvicorn.Server(config)
+    server = HubServer(config, hub)  # drains websockets (1001) before uvicorn stops
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

@@ -14,50 +14,18 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 
 from hub.events.log import EventLog
 from hub.events.models import Event
+from hub.events.subscriber import Ended, Overflow, Predicate, Subscriber
 from hub.storage.client import Database
+
+__all__ = ["EventFeed", "Overflow", "Predicate", "Subscriber"]
 
 log = logging.getLogger(__name__)
 
-Predicate = Callable[[Event], bool]
-
-
-class Overflow(Exception):
-    """Raised to a subscriber that fell further behind than its buffer allows."""
-
-
-class Subscriber:
-    """One consumer's bounded buffer of released events."""
-
-    def __init__(self, predicate: Predicate, maxsize: int) -> None:
-        self.predicate = predicate
-        # None in the queue marks an overflow, so the consumer learns of it
-        # at once instead of after the events still buffered.
-        self.queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize)
-        self.overflowed = False
-        # Sequence released just before this subscriber joined; everything
-        # after it reaches the queue.
-        self.watermark = 0
-
-    def offer(self, event: Event) -> None:
-        if self.overflowed or not self.predicate(event):
-            return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            self.overflowed = True
-            with contextlib.suppress(asyncio.QueueEmpty):
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)
-
-    async def get(self) -> Event:
-        event = await self.queue.get()
-        if event is None:
-            raise Overflow("subscriber fell behind its buffer")
-        return event
+# While a hole is open the log is read this often (seconds), not in a busy loop.
+GAP_POLL = 0.02
 
 
 class EventFeed:
@@ -78,6 +46,10 @@ class EventFeed:
         self._subscribers: set[Subscriber] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
+        self._advanced = asyncio.Event()
+        self._ended: Ended | None = None
+        # Numbers given up on, remembered briefly to report a late arrival.
+        self._skipped: set[int] = set()
         self.next_seq = 1
         log_.on_stored(self.offer)
 
@@ -104,7 +76,10 @@ class EventFeed:
     def subscribe(self, predicate: Predicate, *, maxsize: int = 1000) -> Subscriber:
         sub = Subscriber(predicate, maxsize)
         sub.watermark = self.released
-        self._subscribers.add(sub)
+        if self._ended is not None:
+            sub.end(self._ended)
+        else:
+            self._subscribers.add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -114,24 +89,52 @@ class EventFeed:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    def end_all(self, why: Ended = Ended.DRAIN) -> None:
+        """Each subscriber gets what is already released, then its stream ends."""
+        self._ended = why
+        for sub in self._subscribers:
+            sub.end(why)
+
+    async def wait_released(self, seq: int, *, within: float) -> bool:
+        """Wait until every event up to ``seq`` is released (or skipped)."""
+        deadline = time.monotonic() + within
+        while self.released < seq:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._wake.set()
+            self._advanced.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._advanced.wait(), min(left, GAP_POLL * 5))
+        return True
+
     def offer(self, events: list[Event]) -> None:
         for event in events:
-            if event.seq is not None and event.seq >= self.next_seq:
+            if event.seq is None:
+                continue
+            if event.seq >= self.next_seq:
                 self._pending[event.seq] = event
+            elif event.seq in self._skipped:
+                # Stored after its hole was given up on: replay by cursor still
+                # finds it, live subscribers did not get it.
+                self._skipped.discard(event.seq)
+                log.warning("event=feed.late_event seq=%d released=%d", event.seq, self.released)
         self._release()
 
     def _release(self) -> None:
+        before = self.next_seq
         while self.next_seq in self._pending:
             event = self._pending.pop(self.next_seq)
             self.next_seq += 1
-            for sub in list(self._subscribers):
+            for sub in self._subscribers:
                 sub.offer(event)
-        if self._pending:
-            if self._gap_since is None:
-                self._gap_since = time.monotonic()
-            self._wake.set()
-        else:
+        if self.next_seq != before:
+            self._advanced.set()
+        if not self._pending:
             self._gap_since = None
+        elif self._gap_since is None:
+            self._gap_since = time.monotonic()
+            self._wake.set()
 
     def _skip_stale_gap(self) -> None:
         if self._gap_since is None or not self._pending:
@@ -140,20 +143,27 @@ class EventFeed:
             return
         resume = min(self._pending)
         log.warning("event=feed.gap_skipped missing_from=%d resume_at=%d", self.next_seq, resume)
+        if len(self._skipped) > 10_000:
+            self._skipped.clear()
+        self._skipped.update(range(self.next_seq, resume))
         self.next_seq = resume
         self._gap_since = None
         self._release()
 
     async def _tail(self) -> None:
         while True:
+            interval = GAP_POLL if self._gap_since is not None else self._tail_interval
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._tail_interval)
+                await asyncio.wait_for(self._wake.wait(), interval)
             self._wake.clear()
             try:
                 self.offer(await self._log.read(after=self.released, limit=1000))
             except Exception:
-                log.exception("event=feed.poll_failed next_seq=%d retry_in=%.2fs",
-                              self.next_seq, self._tail_interval)
+                log.exception(
+                    "event=feed.poll_failed next_seq=%d retry_in=%.2fs",
+                    self.next_seq,
+                    self._tail_interval,
+                )
             self._skip_stale_gap()
 
     async def _follow_stream(self) -> None:

@@ -11,11 +11,15 @@ commit.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from hub.clock import Clock
 from hub.events.models import Event
 from hub.storage import counters
 from hub.storage.client import Database
@@ -32,10 +36,14 @@ def outbox_push(events: Sequence[Event]) -> dict[str, Any]:
 
 
 class EventLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, reserve_deadline: float = 1.0) -> None:
         self._db = db
         self._events = db["events"]
         self._listeners: list[Callable[[list[Event]], None]] = []
+        # Numbers older than this (seconds) when their events are finally
+        # stored may already have been given up on by the feeds: take new ones.
+        self._reserve_deadline = reserve_deadline
+        self._sweeper: asyncio.Task[None] | None = None
 
     def on_stored(self, listener: Callable[[list[Event]], None]) -> None:
         """Call ``listener`` with each batch right after it is stored."""
@@ -45,10 +53,7 @@ class EventLog:
         """Move ``events`` from a document's outbox into the log."""
         if not events:
             return []
-        last = await counters.reserve(self._db, SEQUENCE, len(events))
-        first = last - len(events) + 1
-        stored = [e.model_copy(update={"seq": first + i}) for i, e in enumerate(events)]
-        stored = await self._insert(stored)
+        stored = await self._store(list(events))
         ids = [e.id for e in events]
         await self._db[collection].update_one(
             {"id": doc_id}, {"$pull": {"outbox": {"id": {"$in": ids}}}}
@@ -57,22 +62,39 @@ class EventLog:
             listener(stored)
         return stored
 
-    async def _insert(self, stored: list[Event]) -> list[Event]:
-        docs = [e.model_dump() for e in stored]
+    async def _numbered(self, events: list[Event]) -> list[Event]:
+        last = await counters.reserve(self._db, SEQUENCE, len(events))
+        first = last - len(events) + 1
+        return [e.model_copy(update={"seq": first + i}) for i, e in enumerate(events)]
+
+    async def _store(self, events: list[Event]) -> list[Event]:
+        reserved_at = time.monotonic()
+        stored = await self._numbered(events)
+        if time.monotonic() - reserved_at > self._reserve_deadline:
+            log.warning("event=events.renumbered first_seq=%s", stored[0].seq)
+            stored = await self._numbered(events)
         try:
-            await self._events.insert_many(docs)
+            await self._events.insert_many([e.model_dump() for e in stored])
             return stored
         except DuplicateKey:
             pass
-        # Someone (a sweep, or a retry) stored some of them already: keep theirs,
-        # store the rest. The numbers taken for the duplicates stay unused.
+        # Someone (a sweep, or a retry) stored some of them already: keep
+        # theirs, store the rest. Numbers taken for duplicates stay unused.
+        present = await self._events.find(
+            {"id": {"$in": [e.id for e in stored]}}, projection={"seq": 1}
+        )
+        seq_of = {d["id"]: d.get("seq") for d in present}
         kept = []
-        for event, doc in zip(stored, docs, strict=True):
-            try:
-                await self._events.insert(doc)
+        for event in stored:
+            if event.id in seq_of:
+                if seq_of[event.id] == event.seq:  # the insert_many stored it
+                    kept.append(event)
+                else:
+                    log.info("event=events.already_stored event_id=%s", event.id)
+                continue
+            with contextlib.suppress(DuplicateKey):
+                await self._events.insert(event.model_dump())
                 kept.append(event)
-            except DuplicateKey:
-                log.info("event=events.already_stored event_id=%s", event.id)
         return kept
 
     async def sweep(self, collection: str, *, older_than: datetime) -> int:
@@ -87,6 +109,34 @@ class EventLog:
         if flushed:
             log.warning("event=events.swept collection=%s count=%d", collection, flushed)
         return flushed
+
+    async def start_sweeping(
+        self, collections: Sequence[str], clock: Clock, *, age: timedelta, every: float
+    ) -> None:
+        """Sweep now, then every ``every`` seconds: a replica that died half way
+        through a write is finished by whichever replica is still running."""
+
+        async def once() -> None:
+            for name in collections:
+                await self.sweep(name, older_than=clock.now() - age)
+
+        async def forever() -> None:
+            while True:
+                await asyncio.sleep(every)
+                try:
+                    await once()
+                except Exception:
+                    log.exception("event=events.sweep_failed retry_in=%.0fs", every)
+
+        await once()
+        self._sweeper = asyncio.create_task(forever())
+
+    async def stop_sweeping(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
 
     async def read(
         self,

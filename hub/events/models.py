@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from hub.errors import BadInput
 
@@ -26,6 +26,12 @@ class Event(BaseModel):
     region_ids: list[str] = Field(default_factory=list)
     team_ids: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _millis(cls, value: datetime) -> datetime:
+        # MongoDB keeps milliseconds: a live event and its replay must agree.
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
     @property
     def cursor(self) -> str:

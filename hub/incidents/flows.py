@@ -11,6 +11,7 @@ from hub.clock import Clock
 from hub.errors import BadInput, InvalidTransition, NotFound
 from hub.events.models import Event
 from hub.incidents.drills import drill_marked
+from hub.incidents.idempotency import IdempotencyKeys, Run
 from hub.incidents.lifecycle import check_transition
 from hub.incidents.models import (
     Incident,
@@ -22,6 +23,7 @@ from hub.incidents.models import (
 from hub.incidents.service import Change, IncidentService
 from hub.storage import counters
 from hub.storage.client import Database
+from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
 from hub.teams.service import TeamService
 
@@ -59,6 +61,16 @@ class IncidentFlows:
         self._clock = clock
         self.incidents = incidents
         self._teams = teams
+        self.keys = IdempotencyKeys(db, clock)
+
+    async def _once(
+        self, key: str | None, actor: str, operation: str, args: dict[str, Any], run: Run
+    ) -> Incident:
+        if key is None:
+            return await run("")
+        return await self.keys.once(
+            scope=actor, key=key, operation=operation, arguments=args, run=run
+        )
 
     async def declare(
         self,
@@ -67,8 +79,30 @@ class IncidentFlows:
         actor: str,
         extra: dict[str, Any] | None = None,
         also: Callable[[Incident], list[Event]] | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         """Open an incident; ``also`` adds events stored atomically with it."""
+
+        async def run(token: str) -> Incident:
+            return await self._declare(data, actor=actor, extra=extra, also=also, token=token)
+
+        args = data.model_dump(mode="json")
+        return await self._once(idempotency_key, actor, "declare", args, run)
+
+    async def _declare(
+        self,
+        data: IncidentDeclare,
+        *,
+        actor: str,
+        extra: dict[str, Any] | None,
+        also: Callable[[Incident], list[Event]] | None,
+        token: str,
+    ) -> Incident:
+        if token:
+            # A takeover after a crash: the first attempt's incident, if any.
+            found = await self.incidents.collection.find_one({"declare_key": token})
+            if found is not None:
+                return Incident.model_validate(found)
         team = await self._teams.teams.get(data.team_id)
         await self._check_services(data.service_ids)
         now = self._clock.now()
@@ -90,6 +124,8 @@ class IncidentFlows:
             "version": 1,
             **(extra or {}),
         }
+        if token:
+            doc["declare_key"] = token
         incident = Incident.model_validate(doc)
         event = incident_event(
             incident,
@@ -102,7 +138,13 @@ class IncidentFlows:
             exercise=incident.exercise,
         )
         more = also(incident) if also is not None else []
-        stored = await self.incidents.insert(doc, [event, *more])
+        try:
+            stored = await self.incidents.insert(doc, [event, *more])
+        except DuplicateKey:
+            found = await self.incidents.collection.find_one({"declare_key": token})
+            if not token or found is None:
+                raise
+            return Incident.model_validate(found)
         log.info(
             "event=incident.declared incident=%s team=%s severity=%s actor=%s",
             stored.ref, team.slug, stored.severity, actor,
@@ -116,7 +158,12 @@ class IncidentFlows:
             raise NotFound(f"no service with id {missing[0]!r}", id=missing[0])
 
     async def acknowledge(
-        self, incident_id: str, *, actor: str, expected_version: int | None = None
+        self,
+        incident_id: str,
+        *,
+        actor: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         def step(incident: Incident) -> Change:
             if incident.status is not Status.TRIGGERED:
@@ -127,7 +174,10 @@ class IncidentFlows:
                 )
             return self._status_change(incident, Status.ACKNOWLEDGED, actor, None)
 
-        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+        args = {"id": incident_id}
+        return await self._guarded(
+            incident_id, step, expected_version, idempotency_key, actor, "acknowledge", args
+        )
 
     async def change_status(
         self,
@@ -137,12 +187,34 @@ class IncidentFlows:
         actor: str,
         note: str | None = None,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         def step(incident: Incident) -> Change:
             check_transition(incident.status, status, ref=incident.ref)
             return self._status_change(incident, status, actor, note)
 
-        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+        args = {"id": incident_id, "status": status.value, "note": note}
+        return await self._guarded(
+            incident_id, step, expected_version, idempotency_key, actor, "change_status", args
+        )
+
+    async def _guarded(
+        self,
+        incident_id: str,
+        step: Callable[[Incident], Change],
+        expected_version: int | None,
+        key: str | None,
+        actor: str,
+        operation: str,
+        args: dict[str, Any],
+    ) -> Incident:
+        async def run(token: str) -> Incident:
+            return await self.incidents.mutate(
+                incident_id, step, expected_version=expected_version, applied_key=token or None
+            )
+
+        args = {**args, "expected_version": expected_version}
+        return await self._once(key, actor, operation, args, run)
 
     def _status_change(
         self, incident: Incident, status: Status, actor: str, note: str | None
@@ -171,6 +243,7 @@ class IncidentFlows:
         *,
         actor: str,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         body = _check_note(text)
 
@@ -179,7 +252,10 @@ class IncidentFlows:
             event = incident_event(incident, "incident.note_added", actor=actor, at=now, text=body)
             return Change(events=[event])
 
-        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+        args = {"id": incident_id, "text": body}
+        return await self._guarded(
+            incident_id, step, expected_version, idempotency_key, actor, "add_note", args
+        )
 
     async def assign_responder(
         self,
@@ -189,6 +265,7 @@ class IncidentFlows:
         role: str = "responder",
         actor: str,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> Incident:
         team = await self._team_of_member(handle)
 
@@ -209,7 +286,10 @@ class IncidentFlows:
             push = {"$push": {"responders": responder.model_dump()}}
             return Change(set=changes, events=[event], extra=push)
 
-        return await self.incidents.mutate(incident_id, step, expected_version=expected_version)
+        args = {"id": incident_id, "handle": handle, "role": role}
+        return await self._guarded(
+            incident_id, step, expected_version, idempotency_key, actor, "assign_responder", args
+        )
 
     async def _team_of_member(self, handle: str) -> str | None:
         doc = await self._teams.teams.collection.find_one({"members.handle": handle})

@@ -142,6 +142,8 @@ class Incident(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    # Idempotency tokens of the latest writes, recorded with each write itself.
+    applied_keys: list[str] = Field(default_factory=list)
 
     @property
     def ref(self) -> str:

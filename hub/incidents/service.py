@@ -26,6 +26,8 @@ from hub.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# How many idempotency tokens an incident remembers (newest kept).
+APPLIED_KEYS_KEPT = 100
 
 
 @dataclass
@@ -128,15 +130,22 @@ class IncidentService:
         step: Callable[[Incident], Change],
         *,
         expected_version: int | None = None,
+        applied_key: str | None = None,
     ) -> Incident:
-        """Apply ``step`` to the current incident, atomically with its events."""
+        """Apply ``step`` to the current incident, atomically with its events.
+
+        ``applied_key`` is recorded in the same update; a write whose key the
+        incident already holds has happened and is not repeated.
+        """
         for _ in range(MAX_ATTEMPTS):
             incident = await self.get(incident_id)
+            if applied_key is not None and applied_key in incident.applied_keys:
+                return incident
             _check_version(incident, expected_version)
             change = step(incident)
             if change.empty:
                 return incident
-            updated = await self._write(incident, change)
+            updated = await self._write(incident, change, applied_key)
             if updated is not None:
                 return updated
             if expected_version is not None:
@@ -147,7 +156,9 @@ class IncidentService:
             current_version=incident.version,
         )
 
-    async def _write(self, incident: Incident, change: Change) -> Incident | None:
+    async def _write(
+        self, incident: Incident, change: Change, applied_key: str | None = None
+    ) -> Incident | None:
         update: dict[str, Any] = {
             "$set": {**change.set, "updated_at": self._clock.now()},
             "$inc": {"version": 1},
@@ -155,6 +166,9 @@ class IncidentService:
         }
         if change.events:
             update["$push"] = {**update.get("$push", {}), **outbox_push(change.events)}
+        if applied_key is not None:
+            keys = {"$each": [applied_key], "$slice": -APPLIED_KEYS_KEPT}
+            update["$push"] = {**update.get("$push", {}), "applied_keys": keys}
         doc = await self.collection.find_one_and_update(
             {"id": incident.id, "version": incident.version}, update
         )

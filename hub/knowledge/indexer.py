@@ -68,6 +68,8 @@ class Indexer:
                     sub = self._feed.subscribe(lambda e: e.type == SAVED, maxsize=10_000)
                     await self.rebuild()
                     continue
+                if event is None:  # the feed is draining for shutdown
+                    return
                 await self._apply(event)
         finally:
             self._feed.unsubscribe(sub)

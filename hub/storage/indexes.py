@@ -23,6 +23,10 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     # At most one open incident per alert group; cleared when it resolves.
     ("incidents", [("open_alert_group", ASC)], {"unique": True, "sparse": True}),
     ("incidents", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
+    # One incident per declare idempotency key, even after a crash and a retry.
+    ("incidents", [("declare_key", ASC)], {"unique": True, "sparse": True}),
+    # Idempotency claims are kept a day (the _id index makes each key unique).
+    ("idempotency", [("created_at", ASC)], {"expireAfterSeconds": 86_400}),
     ("regions", [("name", ASC)], {"unique": True}),
     ("teams", [("slug", ASC)], {"unique": True}),
     ("teams", [("region_id", ASC)], {}),

@@ -1,0 +1,138 @@
+"""A list of 100 incidents with nested team and services, over HTTP.
+
+Three figures from one run, each a rate of complete requests per second:
+raw graphql-core executing the same query in process on the same data (no
+HTTP, no Strawberry request handling), the hub over HTTP with the response
+cache off (one uvicorn worker), and the hub over HTTP answering the same read
+repeatedly between writes (cache on). Load comes from ``wrk`` (8 connections)
+when it is installed, else from httpx in this process; the hub runs in a
+process of its own. On two cores they compete: compare the ratios.
+
+    python -m bench.http_list [SECONDS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+from graphql import execute, parse
+
+from bench._common import server
+from bench._servers import TOKEN
+
+QUERY = """{ incidents(first: 100) { nodes {
+  id title severity status version
+  team { id name slug }
+  services { id name tier }
+} } }"""
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+CONCURRENCY = 8
+
+
+async def raw_rate(seconds: float) -> float:
+    from hub.core import Hub
+    from hub.settings import Settings
+    from schema.app_schema import build_schema
+    from schema.context import Context, Principal
+
+    hub = Hub(Settings())
+    await hub.start(run_scheduler=False)
+    await _seed(hub)
+    schema = build_schema()._schema
+    document = parse(QUERY)
+    done, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        result = execute(schema, document, context_value=Context(hub, Principal("bench")))
+        outcome = await result if asyncio.iscoroutine(result) else result
+        assert not outcome.errors, outcome.errors
+        done += 1
+    await hub.stop()
+    return done / seconds
+
+
+async def _seed(hub: object) -> None:
+    from bench._servers import seed_world
+
+    await seed_world(hub, 100)  # type: ignore[arg-type]
+
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = [[%s]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %s"
+"""
+
+
+def wrk_rate(port: int, seconds: float, body: dict[str, object] | None = None) -> float | None:
+    """Requests per second that ``wrk`` gets for ``body`` (the list query)."""
+    if shutil.which("wrk") is None:
+        return None
+    body = body or {"query": QUERY}
+    check = httpx.post(f"http://127.0.0.1:{port}/graphql", json=body, headers=AUTH)
+    assert check.status_code == 200 and "errors" not in check.json(), check.text[:300]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (json.dumps(body), TOKEN))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONCURRENCY}",
+            f"-d{int(seconds)}s",
+            "-s",
+            script.name,
+            f"http://127.0.0.1:{port}/graphql",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    assert errors is None, out
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert found is not None, out
+    return float(found.group(1))
+
+
+async def http_rate(port: int, seconds: float) -> float:
+    done = 0
+    deadline = time.perf_counter() + seconds
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < deadline:
+                response = await http.post("/graphql", json={"query": QUERY})
+                assert response.status_code == 200 and "errors" not in response.json()
+                done += 1
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return done / seconds
+
+
+def main() -> None:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10
+    raw = asyncio.run(raw_rate(seconds))
+    rates = []
+    for cache_seconds in ("0", "5"):
+        with server("hub", "100", cache_seconds) as (port, _):
+            rate = wrk_rate(port, seconds)
+            rates.append(rate if rate is not None else asyncio.run(http_rate(port, seconds)))
+    uncached, cached = rates
+    print(f"raw graphql-core in process: {raw:8.0f} ops/s")
+    print(f"hub over HTTP, no cache:     {uncached:8.0f} req/s  ratio {uncached / raw:.2f}")
+    print(f"hub over HTTP, cached read:  {cached:8.0f} req/s  ratio {cached / raw:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""A subscriber that stops reading is closed with 4499; the others keep their pace."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from datetime import datetime
+from typing import Any
+
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from hub.core import Hub
+from hub.demo import seed
+from schema.ws_member import BEHIND_CODE
+from tests.conftest import WS_INIT, make_settings, serve
+from tests.events.helpers import add_notes, declare
+
+# Each note's text comes back ten times over, uncompressed: frames of 160 KB
+# fill the kernel's socket buffers (up to 4 MB here) after a few dozen events.
+ALIASES = " ".join(f"d{i}: data" for i in range(10))
+FAT = (
+    "subscription Fat($region: String) { incidentEvents(region: $region) { "
+    f"cursor sequence occurredAt {ALIASES} }} }}"
+)
+NOTES = 100
+NOTE_TEXT = "x" * 16_000
+BUFFER = 8
+
+
+async def open_client(url: str, *, receive_buffer: int | None = None) -> Any:
+    port = int(url.split(":")[2].split("/")[0])
+    sock = socket.socket()
+    if receive_buffer:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.connect(("127.0.0.1", port))
+    sock.setblocking(False)
+    ws = await websockets.connect(
+        url,
+        sock=sock,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        max_queue=1,
+        ping_interval=None,
+        compression=None,
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": FAT, "variables": {"region": "London"}},
+            }
+        )
+    )
+    return ws
+
+
+async def read_all(ws: Any, lags: list[float] | None = None) -> tuple[list[int], int | None]:
+    sequences: list[int] = []
+    try:
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] == "ping":
+                await ws.send('{"type":"pong"}')
+            elif message["type"] == "next":
+                event = message["payload"]["data"]["incidentEvents"]
+                sequences.append(event["sequence"])
+                if lags is not None:
+                    sent = datetime.fromisoformat(event["occurredAt"]).timestamp()
+                    lags.append(time.time() - sent)
+                if len(sequences) == NOTES and lags is not None:
+                    return sequences, None
+    except ConnectionClosed as closed:
+        return sequences, closed.rcvd.code if closed.rcvd else None
+
+
+async def test_a_subscriber_that_never_reads_is_closed_and_others_keep_pace() -> None:
+    hub = Hub(make_settings(ws_send_buffer=BUFFER))
+    await hub.start(run_scheduler=False)
+    demo = await seed(hub)
+    [incident] = await declare(hub, demo)
+    try:
+        async with serve(hub) as live:
+            stuck = await open_client(live.ws_url, receive_buffer=4096)
+            healthy = await open_client(live.ws_url)
+            await asyncio.sleep(0.2)
+            lags: list[float] = []
+            reader = asyncio.create_task(read_all(healthy, lags))
+            await add_notes(hub, [incident], NOTES, workers=1, text=NOTE_TEXT)
+            async with asyncio.timeout(20):
+                got, _ = await reader
+            # Only now does the stuck client read what reached it.
+            async with asyncio.timeout(20):
+                partial, code = await read_all(stuck)
+            await healthy.close()
+    finally:
+        await hub.stop()
+
+    assert len(got) == NOTES
+    assert sorted(lags)[int(len(lags) * 0.99)] < 1.0  # p99 lag, in seconds
+    assert code == BEHIND_CODE
+    # What it did get is a gap-free prefix, so its last cursor resumes exactly.
+    assert partial == got[: len(partial)] and len(partial) < NOTES
