@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from hub.errors import BadInput, NotFound
 from hub.incidents.models import IncidentDeclare, Status
+from hub.incidents.refs import parse_ref
 from hub.incidents.service import IncidentFilter
 from schema.context import Context
 from schema.inputs import build
@@ -134,8 +135,7 @@ class IncidentQueries:
         if id is not None:
             return IncidentType.from_model(await hub.incidents.get(str(id)))
         if ref is not None:
-            number = ref.upper().removeprefix("INC-")
-            found = await hub.incidents.by_number(int(number)) if number.isdigit() else None
+            found = await hub.incidents.by_number(parse_ref(ref))
             if found is None:
                 raise NotFound(f"no incident {ref!r}", ref=ref)
             return IncidentType.from_model(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,11 @@ class Event(BaseModel):
         # MongoDB keeps milliseconds: a live event and its replay must agree.
         return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
+    @field_validator("data")
+    @classmethod
+    def _storable_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return storable(value)
+
     @property
     def cursor(self) -> str:
         if self.seq is None:
@@ -40,7 +46,30 @@ class Event(BaseModel):
         return encode_cursor(self.seq)
 
 
+def storable(value: Any) -> Any:
+    """``value`` with every key safe as a MongoDB field name, at any depth.
+
+    Event data carries what senders wrote (alert labels such as ``$env`` or
+    ``k8s.pod``), and a ``$`` prefix or a dot inside an update is refused or
+    misread by the server. They become the full-width look-alikes.
+    """
+    if isinstance(value, dict):
+        return {_safe_key(str(k)): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
+def _safe_key(key: str) -> str:
+    if key.startswith("$"):
+        key = "\uff04" + key[1:]
+    return key.replace(".", "\uff0e") if "." in key else key
+
+
 _CURSOR_PREFIX = "ev1:"
+# ASCII digits, few enough for a 64-bit integer: a forged cursor is bad input,
+# never an overflow deeper down.
+_CURSOR = re.compile(r"ev1:([0-9]{1,18})", re.ASCII)
 
 
 def encode_cursor(seq: int) -> str:
@@ -54,7 +83,8 @@ def decode_cursor(cursor: str) -> int:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise BadInput(f"{cursor!r} is not an event cursor", argument="after") from exc
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX) :].isdigit():
-        raise BadInput(f"{cursor!r} is not an event cursor", argument="after")
-    return int(text[len(_CURSOR_PREFIX) :])
+        raise BadInput(f"{cursor[:60]!r} is not an event cursor", argument="after") from exc
+    match = _CURSOR.fullmatch(text)
+    if match is None:
+        raise BadInput(f"{cursor[:60]!r} is not an event cursor", argument="after")
+    return int(match.group(1))

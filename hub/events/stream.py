@@ -63,8 +63,13 @@ current_control: ContextVar[StreamControl | None] = ContextVar(
 async def check_cursor(events: EventLog, clock: Clock, cursor: str, retention: timedelta) -> int:
     seq = decode_cursor(cursor)
     if seq == 0:
-        return 0
-    event = await events.at(seq)
+        # "From the beginning" is allowed while the beginning is in the window.
+        first = await events.read(after=0, limit=1)
+        event = first[0] if first else None
+        if event is None:
+            return 0
+    else:
+        event = await events.at(seq)
     if event is None or event.occurred_at < clock.now() - retention:
         raise CursorExpired(
             "this cursor is older than the replay window (or unknown); "

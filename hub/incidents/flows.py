@@ -19,6 +19,7 @@ from hub.incidents.models import (
     OwnershipSpan,
     Responder,
     Status,
+    StatusStep,
 )
 from hub.incidents.service import Change, IncidentService
 from hub.storage import counters
@@ -113,6 +114,9 @@ class IncidentFlows:
             **data.model_dump(mode="json"),
             "status": Status.TRIGGERED.value,
             "status_times": {Status.TRIGGERED.value: now},
+            "status_history": [
+                StatusStep(status=Status.TRIGGERED, at=now, actor=actor).model_dump()
+            ],
             "region_id": team.region_id,
             "responders": [],
             "ownership": [
@@ -223,11 +227,13 @@ class IncidentFlows:
         changes: dict[str, Any] = {"status": status.value}
         if status.value not in incident.status_times:
             changes[f"status_times.{status.value}"] = now
+        # status_times keeps the first time (what MTTA and MTTR measure); the
+        # history keeps every step, so a reopened incident reads true.
+        entry = StatusStep(status=status, at=now, actor=actor).model_dump()
+        extra: dict[str, Any] = {"$push": {"status_history": entry}}
         if status is Status.RESOLVED or status is Status.CLOSED:
             # A resolved incident no longer collects its alert group's alerts.
-            extra: dict[str, Any] = {"$unset": {"open_alert_group": ""}}
-        else:
-            extra = {}
+            extra["$unset"] = {"open_alert_group": ""}
         data: dict[str, Any] = {"from": incident.status.value, "to": status.value}
         if note:
             data["note"] = _check_note(note)
@@ -248,6 +254,7 @@ class IncidentFlows:
         body = _check_note(text)
 
         def step(incident: Incident) -> Change:
+            refuse_if_closed(incident, "take notes")
             now = self._clock.now()
             event = incident_event(incident, "incident.note_added", actor=actor, at=now, text=body)
             return Change(events=[event])
@@ -270,6 +277,7 @@ class IncidentFlows:
         team = await self._team_of_member(handle)
 
         def step(incident: Incident) -> Change:
+            refuse_if_closed(incident, "take responders")
             now = self._clock.now()
             if any(r.handle == handle and r.role == role for r in incident.responders):
                 return Change()
@@ -296,6 +304,15 @@ class IncidentFlows:
         if doc is None:
             raise NotFound(f"no team has a member with handle {handle!r}", handle=handle)
         return str(doc["id"])
+
+
+def refuse_if_closed(incident: Incident, what: str) -> None:
+    """A closed incident's record is final: the postmortem reads from it."""
+    if incident.status is Status.CLOSED:
+        raise InvalidTransition(
+            f"{incident.ref} is CLOSED and does not {what}; its record is final",
+            current=incident.status.value,
+        )
 
 
 def _check_note(text: str) -> str:

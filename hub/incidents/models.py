@@ -46,6 +46,12 @@ class Responder(BaseModel):
     assigned_by: str
 
 
+class StatusStep(BaseModel):
+    status: Status
+    at: datetime
+    actor: str
+
+
 class OwnershipSpan(BaseModel):
     team_id: str
     region_id: str
@@ -123,6 +129,7 @@ class Incident(BaseModel):
     status: Status
     # First time the incident entered each status.
     status_times: dict[Status, datetime] = Field(default_factory=dict)
+    status_history: list[StatusStep] = Field(default_factory=list)
     team_id: str
     region_id: str
     commander: str | None = None

@@ -32,6 +32,13 @@ class StatusTimeType:
     at: datetime
 
 
+@strawberry.type(name="StatusChange")
+class StatusChangeType:
+    status: StatusEnum  # type: ignore[valid-type]
+    at: datetime
+    actor: str
+
+
 @strawberry.type(name="Responder")
 class ResponderType:
     handle: str
@@ -88,7 +95,12 @@ class IncidentType:
     severity: SeverityEnum  # type: ignore[valid-type]
     category: CategoryEnum  # type: ignore[valid-type]
     status: StatusEnum  # type: ignore[valid-type]
-    status_times: list[StatusTimeType]
+    status_times: list[StatusTimeType] = strawberry.field(
+        description="The first time the incident entered each status"
+    )
+    status_history: list[StatusChangeType] = strawberry.field(
+        description="Every status the incident has been in, oldest first"
+    )
     team_id: strawberry.ID
     region_id: strawberry.ID
     commander: str | None
@@ -173,6 +185,10 @@ class IncidentType:
             status_times=[
                 StatusTimeType(status=s, at=t)
                 for s, t in sorted(i.status_times.items(), key=lambda p: p[1])
+            ],
+            status_history=[
+                StatusChangeType(status=h.status, at=h.at, actor=h.actor)
+                for h in i.status_history
             ],
             team_id=strawberry.ID(i.team_id),
             region_id=strawberry.ID(i.region_id),

@@ -154,3 +154,58 @@ async def test_incidents_filter_and_paginate(api: httpx.AsyncClient, demo: DemoD
     refs = [first["edges"][0]["node"]["ref"], second["edges"][0]["node"]["ref"]]
     assert refs == ["INC-3", "INC-1"]
     assert second["pageInfo"]["hasNextPage"] is False
+
+
+@pytest.mark.parametrize("ref", ["INC-\u00b2", "INC-" + "9" * 5000, "INC-99999999999999999999", "x"])
+async def test_malformed_refs_are_bad_input_not_a_crash(
+    api: httpx.AsyncClient, demo: DemoData, ref: str
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, "query($ref: String!) { incident(ref: $ref) { id } }", {"ref": ref})
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+
+
+async def test_a_ref_finds_its_incident(api: httpx.AsyncClient, demo: DemoData) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    for ref in [incident["ref"], incident["ref"].lower(), incident["ref"].removeprefix("INC-")]:
+        found = await gql(api, "query($ref: String!) { incident(ref: $ref) { id } }",
+                          {"ref": ref})
+        assert found["incident"]["id"] == incident["id"]
+
+
+async def test_a_closed_incident_takes_no_notes_or_responders(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    for status in ["RESOLVED", "CLOSED"]:
+        await gql(api, STATUS, {"id": incident["id"], "status": status})
+    before = await hub.incidents.get(incident["id"])
+    for mutation in [
+        'mutation($id: ID!) { addIncidentNote(id: $id, text: "late") { id } }',
+        'mutation($id: ID!) { assignResponder(id: $id, handle: "tomasz") { id } }',
+    ]:
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, mutation, {"id": incident["id"]})
+        assert failed.value.codes == ["INVALID_TRANSITION"]
+    assert await hub.incidents.get(incident["id"]) == before
+
+
+async def test_status_history_reads_true_after_a_reopen(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    for status in ["RESOLVED", "INVESTIGATING", "RESOLVED"]:
+        await gql(api, STATUS, {"id": incident["id"], "status": status})
+    found = await gql(
+        api,
+        "query($id: ID!) { incident(id: $id) { statusHistory { status at actor } "
+        "statusTimes { status at } } }",
+        {"id": incident["id"]},
+    )
+    history = found["incident"]["statusHistory"]
+    assert [h["status"] for h in history] == [
+        "TRIGGERED", "RESOLVED", "INVESTIGATING", "RESOLVED"
+    ]
+    first_resolved = {t["status"]: t["at"] for t in found["incident"]["statusTimes"]}["RESOLVED"]
+    assert first_resolved == history[1]["at"]  # the first resolution, as MTTR measures
+    assert history[3]["at"] >= history[1]["at"]
