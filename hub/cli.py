@@ -50,6 +50,9 @@ def serve(
             log.info("event=demo.url kind=ingest source=%s url=%s/ingest/%s/%s",
                      source, base, source, key)
         log.info("event=demo.url kind=graphiql url=%s/graphql", base)
+        log.info("event=demo.tokens admin=demo-admin-token responder=demo-responder-token "
+                 "viewer=demo-viewer-token automation=demo-automation-token "
+                 "london_responder=demo-london-responder-token")
     uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning", ws="auto")
 
 

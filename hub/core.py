@@ -13,6 +13,8 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
+from hub.auth.audit import AuditLog
+from hub.auth.tokens import TokenService, admin_token
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
@@ -58,6 +60,8 @@ class Hub:
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
+        self.tokens = TokenService(self.db, self.clock, self.teams)
+        self.audit = AuditLog(self.db, self.clock)
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
@@ -69,6 +73,9 @@ class Hub:
         await ensure_indexes(self.db)
         await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
         await self.feed.start()
+        if self.settings.admin_token is not None:
+            secret = self.settings.admin_token.get_secret_value()
+            await self.tokens.ensure(data=admin_token(), secret=secret, actor="settings")
         if run_scheduler:
             self.scheduler.start()
 

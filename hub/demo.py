@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import time
 
+from hub.auth.demo_tokens import seed_demo_tokens
 from hub.core import Hub
 from hub.escalation.models import EscalationLevel, PolicyCreate, Target, TargetKind
 from hub.knowledge.models import ArticleCreate, ArticleKind
@@ -85,6 +86,7 @@ async def seed(hub: Hub) -> DemoData:
     out = DemoData()
     if await hub.teams.region_by_name("Singapore") is not None:
         log.info("event=demo.already_seeded database=%s", hub.db.name)
+        await seed_demo_tokens(hub.tokens, hub.teams)
         return out
     for data in REGIONS:
         out.region_ids[data.name] = (await hub.teams.create_region(data=data)).id
@@ -109,6 +111,7 @@ async def seed(hub: Hub) -> DemoData:
     await hub.teams.update_team(
         team_id=out.team_ids["sre-apac"], data=TeamUpdate(escalation_policy_id=policy.id)
     )
+    await seed_demo_tokens(hub.tokens, hub.teams)
     log.info("event=demo.seeded regions=%d teams=%d", len(REGIONS), len(TEAMS))
     return out
 

@@ -9,12 +9,15 @@ logged with the request id that the client also receives.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from hub.errors import BadInput, HubError
 
@@ -51,6 +54,32 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return _copy(error, MASKED, {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
 
 
+def code_of(error: GraphQLError) -> str:
+    """The code a client will see for ``error``, before or after mapping."""
+    original = error.original_error
+    if isinstance(original, ValidationError):
+        return BadInput.code
+    if isinstance(original, HubError):
+        return original.code
+    if original is None:
+        code = (error.extensions or {}).get("code")
+        return str(code) if code else "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def refuse(execution_context: ExecutionContext, errors: Sequence[GraphQLError]) -> None:
+    """Answer with ``errors`` instead of running the operation at all.
+
+    Called from an ``on_execute`` hook: a result set there is used as is and
+    nothing is resolved. Subscriptions take no such shortcut, so the first
+    error is raised instead and ends the subscription before it starts.
+    """
+    if execution_context.operation_type is OperationType.SUBSCRIPTION:
+        first = errors[0].original_error
+        raise first if first is not None else errors[0]
+    execution_context.result = PreExecutionError(data=None, errors=list(errors))
+
+
 def _public(details: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in details.items() if isinstance(v, str | int | float | bool | list)}
 
@@ -70,9 +99,16 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
 class HubErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
+        self._map(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> None:
+        # Each subscription event, and a subscription refused before it began.
+        self._map(result)
+
+    def _map(self, result: Any) -> None:
+        if result is None or not getattr(result, "errors", None):
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
+        # Mapping is idempotent: a mapped error has no original and keeps its code.
         result.errors = [to_graphql_error(e, request_id) for e in result.errors]

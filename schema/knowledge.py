@@ -10,6 +10,7 @@ from strawberry.types import Info
 from hub.escalation.models import PolicyCreate, PolicyUpdate
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from schema.inputs import build, given
+from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
 from schema.types.knowledge import ArticleType, PolicyType
 
@@ -76,19 +77,33 @@ class KnowledgeQueries:
         info: Info[Context, None],
         kind: ArticleKindEnum | None = None,  # type: ignore[valid-type]
         tag: str | None = None,
-    ) -> list[ArticleType]:
-        found = await info.context.hub.knowledge.list(
-            kind=ArticleKind(kind) if kind else None, tag=tag
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ArticleType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.knowledge.page(
+            request, kind=ArticleKind(kind) if kind else None, tag=tag
         )
-        return [ArticleType.from_model(a) for a in found]
+        return connection(page, ArticleType.from_model)
 
     @strawberry.field
     async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:
         return ArticleType.from_model(await info.context.hub.knowledge.repo.get(str(id)))
 
     @strawberry.field
-    async def escalation_policies(self, info: Info[Context, None]) -> list[PolicyType]:
-        return [PolicyType.from_model(p) for p in await info.context.hub.policies.list()]
+    async def escalation_policies(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PolicyType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.policies.page(request)
+        return connection(page, PolicyType.from_model)
 
     @strawberry.field
     async def escalation_policy(self, info: Info[Context, None], id: strawberry.ID) -> PolicyType:

@@ -8,18 +8,29 @@ from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
+from hub.auth.tokens import bearer_secret
 from hub.core import Hub
+from hub.errors import Unauthenticated
 from schema.app_schema import build_schema
-from schema.context import Context, Principal
+from schema.context import Context, request_id_from
+from schema.http import HubGraphQLRouter
 
 
 def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Context, None]:
     async def context(connection: HTTPConnection) -> Context:
-        actor = connection.headers.get("x-hub-actor", "anonymous")[:64]
-        return Context(hub, Principal(actor=actor))
+        request_id = request_id_from(connection.headers.get("x-request-id"))
+        if connection.scope["type"] == "websocket":
+            # Websockets authenticate in connection_init (see on_ws_connect).
+            return Context(hub, None, request_id)
+        secret = bearer_secret(connection.headers.get("authorization"))
+        try:
+            principal = await hub.tokens.authenticate(secret)
+        except Unauthenticated as exc:
+            return Context(hub, None, request_id, auth_error=exc.message)
+        return Context(hub, principal, request_id)
 
-    return GraphQLRouter(
-        build_schema(),
+    return HubGraphQLRouter(
+        build_schema(hub.settings),
         context_getter=context,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
         connection_init_wait_timeout=init_timeout,

@@ -48,6 +48,24 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+async def bearer(
+    hub: Hub,
+    name: str,
+    role: str = "responder",
+    *,
+    region_ids: list[str] | None = None,
+    team_ids: list[str] | None = None,
+) -> dict[str, str]:
+    """Headers carrying a fresh API token named ``name``: the actor of what it does."""
+    from hub.auth.models import ApiTokenCreate, Role
+
+    data = ApiTokenCreate(
+        name=name, role=Role(role), region_ids=region_ids or [], team_ids=team_ids or []
+    )
+    secret, _ = await hub.tokens.create(data=data, actor="tests")
+    return {"Authorization": f"Bearer {secret}"}
+
+
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database": f"test_{uuid.uuid4().hex[:12]}", "tail_interval": 0.05,
                               "sequence_gap_wait": 0.5, "admin_token": ADMIN_TOKEN}

@@ -7,6 +7,7 @@ from hub.errors import BadInput
 from hub.escalation.models import EscalationPolicy, PolicyCreate, PolicyUpdate
 from hub.storage.client import Database
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 
@@ -32,3 +33,6 @@ class PolicyService:
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])
+
+    async def page(self, request: PageRequest) -> Page[EscalationPolicy]:
+        return await self.repo.page({}, [("name", 1)], request)

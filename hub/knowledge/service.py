@@ -9,6 +9,7 @@ from hub.errors import BadInput
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate, KnowledgeArticle
 from hub.storage.client import Database
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 
@@ -53,3 +54,14 @@ class KnowledgeService:
         if tag is not None:
             query["tags"] = tag
         return await self.repo.find(query, sort=[("_id", -1)], limit=limit)
+
+    async def page(
+        self, request: PageRequest, *, kind: ArticleKind | None = None, tag: str | None = None
+    ) -> Page[KnowledgeArticle]:
+        """Newest first."""
+        query: dict[str, Any] = {}
+        if kind is not None:
+            query["kind"] = kind.value
+        if tag is not None:
+            query["tags"] = tag
+        return await self.repo.page(query, [("_id", -1)], request)

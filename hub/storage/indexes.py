@@ -28,6 +28,9 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ("teams", [("region_id", ASC)], {}),
     ("services", [("name", ASC)], {"unique": True}),
     ("integrations", [("key_hash", ASC)], {"unique": True}),
+    ("api_tokens", [("token_hash", ASC)], {"unique": True}),
+    ("api_tokens", [("name", ASC)], {"unique": True}),
+    ("audit", [("at", DESC), ("_id", DESC)], {}),
     ("jobs", [("state", ASC), ("due_at", ASC)], {}),
     ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
 ]

@@ -7,10 +7,11 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.incidents import models as m
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
-from schema.types.teams import RegionType, ServiceType, TeamType
+from schema.types.teams import MemberType, RegionType, ServiceType, TeamType
 
 from schema.context import Context
 
@@ -28,6 +29,18 @@ class ResponderType:
     team_id: strawberry.ID | None
     assigned_at: datetime
     assigned_by: str
+
+    @strawberry.field(description="The team member behind the handle, if any")
+    async def member(self, info: Info[Context, None]) -> MemberType | None:
+        found = await info.context.loaders.member.load(self.handle)
+        return MemberType.from_model(found) if found else None
+
+    @strawberry.field
+    async def team(self, info: Info[Context, None]) -> TeamType | None:
+        if self.team_id is None:
+            return None
+        found = await info.context.loaders.team.load(str(self.team_id))
+        return TeamType.from_model(found) if found else None
 
 
 @strawberry.type(name="OwnershipSpan")
@@ -168,4 +181,7 @@ class IncidentType:
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> IncidentType | None:
         found = await info.context.loaders.incident.load(str(id))
-        return cls.from_model(found) if found else None
+        if found is None:
+            return None
+        scopes.check_incident(info.context.principal, found)
+        return cls.from_model(found)

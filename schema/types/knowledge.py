@@ -10,6 +10,7 @@ from strawberry.types import Info
 from hub.escalation import models as em
 from hub.knowledge import models as km
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
+from schema.types.teams import ServiceType
 
 from schema.context import Context
 
@@ -31,6 +32,11 @@ class ArticleType:
     created_at: datetime
     updated_at: datetime
 
+    @strawberry.field
+    async def services(self, info: Info[Context, None]) -> list[ServiceType]:
+        found = await info.context.loaders.service.load_many([str(s) for s in self.service_ids])
+        return [ServiceType.from_model(s) for s in found if s is not None]
+
     @classmethod
     def from_model(cls, a: km.KnowledgeArticle) -> ArticleType:
         values = a.model_dump()
@@ -41,8 +47,8 @@ class ArticleType:
     async def resolve_reference(
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> ArticleType | None:
-        found = await info.context.hub.knowledge.repo.get_many([str(id)])
-        return cls.from_model(found[0]) if found[0] else None
+        found = await info.context.loaders.article.load(str(id))
+        return cls.from_model(found) if found else None
 
 
 @strawberry.type(name="EscalationTarget")
@@ -89,5 +95,5 @@ class PolicyType:
     async def resolve_reference(
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> PolicyType | None:
-        found = await info.context.hub.policies.repo.get_many([str(id)])
-        return cls.from_model(found[0]) if found[0] else None
+        found = await info.context.loaders.policy.load(str(id))
+        return cls.from_model(found) if found else None
