@@ -93,19 +93,19 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         # reads it, so nothing here may await before super().run().
         media = negotiate(request.headers.get("accept"))
         request.state.graphql_media = media or JSON
-        adapter = self.request_adapter_class(request)
+        ide = self.should_render_graphql_ide(self.request_adapter_class(request))
         response: Response
-        if media is None:
+        if media is None and not ide:
             response = self._error(406, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}", JSON)
-        elif not context.authenticated and not self.should_render_graphql_ide(adapter):
+        elif media is not None and not context.authenticated and not ide:
             response = self._unauthenticated(context, media)
         else:
             try:
                 response = await super().run(request, context, root_value)
             except MethodNotAllowed as exc:
-                response = self._error(405, exc.reason, media, {"Allow": exc.allow})
+                response = self._error(405, exc.reason, media or JSON, {"Allow": exc.allow})
             except HTTPException as exc:
-                response = self._error(exc.status_code, exc.reason, media)
+                response = self._error(exc.status_code, exc.reason, media or JSON)
         response.headers["X-Request-Id"] = context.request_id
         return response
 
