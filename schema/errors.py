@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
@@ -42,6 +42,8 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, HubError):
         extensions: dict[str, Any] = {"code": original.code, **_public(original.details)}
         return _copy(error, original.message, extensions)
+    if _bad_variable(error):
+        return _copy(error, error.message, {"code": BadInput.code})
     if original is None:
         # Parse and validation errors: already safe, worth a code of their own.
         code = error.extensions.get("code") if error.extensions else None
@@ -54,10 +56,16 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return _copy(error, MASKED, {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
 
 
+def _bad_variable(error: GraphQLError) -> bool:
+    # Variable values that do not coerce: the error points at the definition,
+    # whatever the scalar raised on the way.
+    return any(isinstance(n, VariableDefinitionNode) for n in error.nodes or ())
+
+
 def code_of(error: GraphQLError) -> str:
     """The code a client will see for ``error``, before or after mapping."""
     original = error.original_error
-    if isinstance(original, ValidationError):
+    if isinstance(original, ValidationError) or _bad_variable(error):
         return BadInput.code
     if isinstance(original, HubError):
         return original.code

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
 from schema.types.events import EventType
@@ -31,17 +32,20 @@ class EventSubscriptions:
         after: str | None = None,
     ) -> AsyncGenerator[EventType, None]:
         hub = info.context.hub
+        principal = info.context.principal
         query: dict[str, Any] = {"incident_id": {"$ne": None}}
         region_id = None
         if region is not None:
             region_id = (await hub.teams.resolve_region(region)).id
             query["region_ids"] = region_id
+        team = None
         if team_id is not None:
-            await hub.teams.teams.get(str(team_id))
+            team = await hub.teams.teams.get(str(team_id))
             query["team_ids"] = str(team_id)
         if incident_id is not None:
-            await hub.incidents.get(str(incident_id))
+            scopes.check_incident(principal, await hub.incidents.get(str(incident_id)))
             query["incident_id"] = str(incident_id)
+        scopes.check_subscription(principal, region_id=region_id, team=team)
         after_seq = None
         if after is not None:
             retention = timedelta(days=hub.settings.event_retention_days)
@@ -50,6 +54,7 @@ class EventSubscriptions:
         def wanted(event: Event) -> bool:
             return (
                 event.incident_id is not None
+                and scopes.allows_event(principal, event)
                 and (region_id is None or region_id in event.region_ids)
                 and (team_id is None or str(team_id) in event.team_ids)
                 and (incident_id is None or event.incident_id == str(incident_id))

@@ -74,6 +74,15 @@ def error_body(message: str, code: str, **extensions: Any) -> bytes:
     return json.dumps({"errors": [error]}).encode()
 
 
+def _nothing_ran(result: ExecutionResult) -> bool:
+    """Refused before any field resolved: parsing, validation, variables, limits."""
+    if isinstance(result, PreExecutionError):
+        return True
+    # A failed field always has a path; errors without one came first.
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
+
+
 def _pre_execution_status(result: ExecutionResult) -> int:
     codes = {code_of(e) for e in result.errors or []}
     if "UNAUTHENTICATED" in codes:
@@ -145,7 +154,7 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
             raise
         media = request.state.graphql_media
         sub_response.media_type = media
-        if isinstance(result, PreExecutionError) and media == GRAPHQL_RESPONSE:
+        if _nothing_ran(result) and media == GRAPHQL_RESPONSE:
             sub_response.status_code = _pre_execution_status(result)
         return result
 
@@ -153,7 +162,7 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         body = process_result(result)
-        if isinstance(result, PreExecutionError):
+        if _nothing_ran(result):
             # Nothing ran, so there is no data entry at all, not even null.
             body.pop("data", None)
         return body
