@@ -11,15 +11,17 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from hub.clock import Clock
 from hub.core import Hub
 from hub.errors import HubError
-from hub.http import health, ingest
+from hub.http import calendar, health, ingest
 from hub.http.errors import hub_error_handler
 from hub.settings import Settings
 
@@ -54,6 +56,10 @@ def create_app(
     app.add_exception_handler(HubError, hub_error_handler)
     app.include_router(health.router)
     app.include_router(ingest.router)
+    app.include_router(calendar.router)
+    web = dashboard_dir()
+    if web is not None:
+        app.mount("/dashboard", StaticFiles(directory=web, html=True), name="dashboard")
     app.include_router(
         graphql_router(hub, init_timeout=timedelta(seconds=settings.ws_init_timeout)),
         prefix="/graphql",
@@ -64,3 +70,13 @@ def create_app(
         return RedirectResponse("/graphql")
 
     return app
+
+
+def dashboard_dir() -> str | None:
+    """The installed dashboard's files, found through the package, not the cwd."""
+    try:
+        web = resources.files("clients.web")
+    except ModuleNotFoundError:
+        log.warning("event=dashboard.missing reason=clients.web not installed")
+        return None
+    return str(web)

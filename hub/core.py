@@ -19,10 +19,16 @@ from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
 from hub.events.log import EventLog
+from hub.handoffs.claims import Claims
+from hub.handoffs.duty import DutyService
+from hub.handoffs.flows import HandoffFlows
+from hub.handoffs.scheduled import ShiftHandoffs
+from hub.handoffs.service import HandoffService
 from hub.incidents.flows import IncidentFlows
 from hub.incidents.service import IncidentService
 from hub.knowledge.service import KnowledgeService
 from hub.scheduler.jobs import Scheduler
+from hub.scheduler.reactions import Reactions
 from hub.settings import Settings
 from hub.storage.client import Database, connect
 from hub.storage.indexes import ensure_indexes
@@ -62,26 +68,47 @@ class Hub:
         self.scheduler = Scheduler(self.db, self.clock)
         self.tokens = TokenService(self.db, self.clock, self.teams)
         self.audit = AuditLog(self.db, self.clock)
+        self.reactions = Reactions(self.db, self.events, self.feed, self.clock)
         self.alerts = AlertIngest(
             self.db, self.clock, settings, self.integrations, self.flows
         )
+        self.duty = DutyService(self.teams)
+        self.handoffs = HandoffFlows(
+            clock=self.clock,
+            expiry=timedelta(minutes=settings.handoff_expiry_minutes),
+            handoffs=HandoffService(self.db, self.events),
+            claims=Claims(self.db),
+            incidents=self.incidents,
+            teams=self.teams,
+            scheduler=self.scheduler,
+        )
+        self.shifts = ShiftHandoffs(
+            clock=self.clock, scheduler=self.scheduler, duty=self.duty,
+            flows=self.handoffs, incidents=self.incidents, events=self.events,
+        )
+        self.shifts.register()
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
             return
         self._started = True
         await ensure_indexes(self.db)
-        await self.events.sweep("incidents", older_than=self.clock.now() - STUCK_OUTBOX_AGE)
+        stuck = self.clock.now() - STUCK_OUTBOX_AGE
+        await self.events.sweep("incidents", older_than=stuck)
+        await self.events.sweep("handoffs", older_than=stuck)
         await self.feed.start()
         if self.settings.admin_token is not None:
             secret = self.settings.admin_token.get_secret_value()
             await self.tokens.ensure(data=admin_token(), secret=secret, actor="settings")
         if run_scheduler:
+            await self.shifts.plan()
             self.scheduler.start()
+            self.reactions.start()
 
     async def stop(self) -> None:
         if not self._started:
             return
         self._started = False
+        await self.reactions.stop()
         await self.scheduler.stop()
         await self.feed.stop()

@@ -112,6 +112,9 @@ async def seed(hub: Hub) -> DemoData:
         team_id=out.team_ids["sre-apac"], data=TeamUpdate(escalation_policy_id=policy.id)
     )
     await seed_demo_tokens(hub.tokens, hub.teams)
+    # The rotation exists only now: store its coming shift ends at once
+    # rather than at the next planning round.
+    await hub.shifts.plan()
     log.info("event=demo.seeded regions=%d teams=%d", len(REGIONS), len(TEAMS))
     return out
 

@@ -37,12 +37,16 @@ class Settings(BaseSettings):
     # deployment, which otherwise has no credential at all.
     admin_token: SecretStr | None = None
 
+    # Minutes a proposed handoff waits for the receiving team before it
+    # expires and the receiving region's lead is escalated to.
+    handoff_expiry_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+
     # GraphQL limits, each checked before an operation runs.
     introspection: bool = True
     max_query_depth: int = Field(default=12, ge=2, le=100)
     max_query_aliases: int = Field(default=30, ge=0, le=1000)
     # Fields a query may select, each counted once per item its lists can return.
-    max_query_cost: int = Field(default=5000, ge=10)
+    max_query_cost: int = Field(default=50_000, ge=10)
     max_page_size: int = Field(default=100, ge=1, le=5000)
 
     # GraphQL over websockets: seconds a client has to send connection_init.

@@ -5,44 +5,62 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
 from schema.auth import AuthMutations, AuthQueries
-from schema.errors import HubErrors
+from schema.errors import map_errors
 from schema.events import EventSubscriptions
+from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.limits import Limits, QueryLimits
 from schema.permissions import AccessControl
 from schema.teams import TeamMutations, TeamQueries
+from schema.types.handoffs import HandoffType
 from schema.types.incidents import IncidentType
 from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
-Query = merge_types("Query", (IncidentQueries, TeamQueries, KnowledgeQueries, AuthQueries))
-Mutation = merge_types(
-    "Mutation", (IncidentMutations, TeamMutations, KnowledgeMutations, AuthMutations)
+Query = merge_types(
+    "Query", (IncidentQueries, TeamQueries, KnowledgeQueries, HandoffQueries, AuthQueries)
 )
-Subscription = merge_types("Subscription", (EventSubscriptions,))
+Mutation = merge_types(
+    "Mutation",
+    (IncidentMutations, TeamMutations, KnowledgeMutations, HandoffMutations, AuthMutations),
+)
+Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 
-ENTITY_TYPES = [IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType]
+ENTITY_TYPES = [
+    IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType, HandoffType
+]
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
+class HubSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry calls this for queries, mutations and every subscription
+        # result alike; mapping in place here covers all transports.
+        context = execution_context.context if execution_context else None
+        map_errors(errors, getattr(context, "request_id", "-"))
+
+
+def build_schema(settings: Settings | None = None) -> HubSchema:
     limits = Limits.of(settings) if settings is not None else Limits()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        HubErrors,
         lambda: QueryLimits(limits),
         AccessControl,
     ]
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.federation.Schema(
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=ENTITY_TYPES,
-        extensions=extensions,  # type: ignore[arg-type]
+        extensions=extensions,
     )

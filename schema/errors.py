@@ -9,12 +9,11 @@ logged with the request id that the client also receives.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from graphql import GraphQLError, VariableDefinitionNode
 from pydantic import ValidationError
-from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -85,7 +84,10 @@ def refuse(execution_context: ExecutionContext, errors: Sequence[GraphQLError]) 
     if execution_context.operation_type is OperationType.SUBSCRIPTION:
         first = errors[0].original_error
         raise first if first is not None else errors[0]
-    execution_context.result = PreExecutionError(data=None, errors=list(errors))
+    # Strawberry maps errors only for results it produced itself.
+    mapped = list(errors)
+    map_errors(mapped, getattr(execution_context.context, "request_id", "-"))
+    execution_context.result = PreExecutionError(data=None, errors=mapped)
 
 
 def _public(details: dict[str, Any]) -> dict[str, Any]:
@@ -104,19 +106,6 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
     )
 
 
-class HubErrors(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        self._map(self.execution_context.result)
-
-    def on_stream_result(self, result: Any) -> None:
-        # Each subscription event, and a subscription refused before it began.
-        self._map(result)
-
-    def _map(self, result: Any) -> None:
-        if result is None or not getattr(result, "errors", None):
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        # Mapping is idempotent: a mapped error has no original and keeps its code.
-        result.errors = [to_graphql_error(e, request_id) for e in result.errors]
+def map_errors(errors: list[GraphQLError], request_id: str) -> None:
+    """Rewrite ``errors`` in place, so every transport sends the mapped ones."""
+    errors[:] = [to_graphql_error(e, request_id) for e in errors]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,11 +10,11 @@ import strawberry
 from strawberry.types import Info
 
 from hub.auth import scopes
+from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
-from schema.types.events import EventType
-
 from schema.context import Context
+from schema.types.events import EventType
 
 
 @strawberry.type
@@ -50,15 +50,33 @@ class EventSubscriptions:
         if after is not None:
             retention = timedelta(days=hub.settings.event_retention_days)
             after_seq = await check_cursor(hub.events, hub.clock, after, retention)
+        # Arguments are checked above, before the stream exists, so a bad one is
+        # an `error` message for this operation rather than a broken stream.
+        wanted = wanted_for(region_id, team_id, incident_id)
+        return _events(
+            hub, lambda e: wanted(e) and scopes.allows_event(principal, e), query, after_seq
+        )
 
-        def wanted(event: Event) -> bool:
-            return (
-                event.incident_id is not None
-                and scopes.allows_event(principal, event)
-                and (region_id is None or region_id in event.region_ids)
-                and (team_id is None or str(team_id) in event.team_ids)
-                and (incident_id is None or event.incident_id == str(incident_id))
-            )
 
-        async for event in stream(hub.events, hub.feed, wanted, query=query, after=after_seq):
-            yield EventType.from_model(event)
+def wanted_for(
+    region_id: str | None, team_id: str | None, incident_id: str | None
+) -> Callable[[Event], bool]:
+    def wanted(event: Event) -> bool:
+        return (
+            event.incident_id is not None
+            and (region_id is None or region_id in event.region_ids)
+            and (team_id is None or str(team_id) in event.team_ids)
+            and (incident_id is None or event.incident_id == str(incident_id))
+        )
+
+    return wanted
+
+
+async def _events(
+    hub: Hub,
+    wanted: Callable[[Event], bool],
+    query: dict[str, Any],
+    after: int | None,
+) -> AsyncGenerator[EventType, None]:
+    async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
+        yield EventType.from_model(event)

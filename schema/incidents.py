@@ -11,6 +11,7 @@ from hub.auth import scopes
 from hub.errors import BadInput, NotFound
 from hub.incidents.models import IncidentDeclare, Status
 from hub.incidents.service import IncidentFilter
+from schema.context import Context
 from schema.inputs import build
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
@@ -73,7 +74,7 @@ class IncidentQueries:
     ) -> Connection[IncidentType]:
         request = page_request(info, first, after, last, before)
         flt = scopes.narrow(info.context.principal, (filter or IncidentFilterInput()).to_domain())
-        page = await info.context.hub.incidents.page(flt, request)
+        page = await info.context.hub.incidents.paged(flt, request)
         return connection(page, IncidentType.from_model)
 
     @strawberry.field(description="One incident, by id or by reference (INC-42)")

@@ -9,12 +9,11 @@ from strawberry.types import Info
 
 from hub.escalation.models import PolicyCreate, PolicyUpdate
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
+from schema.context import Context
 from schema.inputs import build, given
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
 from schema.types.knowledge import ArticleType, PolicyType
-
-from schema.context import Context
 
 
 @strawberry.input

@@ -45,7 +45,7 @@ LIST_GUESS = 10
 class Limits:
     max_depth: int = 12
     max_aliases: int = 30
-    max_cost: int = 5000
+    max_cost: int = 50_000
     max_page_size: int = 100
 
     @classmethod

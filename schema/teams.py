@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import strawberry
 from strawberry.types import Info
 
@@ -13,12 +12,11 @@ from hub.teams.models import (
     TeamCreate,
     TeamUpdate,
 )
+from schema.context import Context
 from schema.inputs import build, given
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ServiceTierEnum, WeekdayEnum
 from schema.types.teams import RegionType, ServiceType, TeamType
-
-from schema.context import Context
 
 
 @strawberry.input

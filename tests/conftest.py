@@ -66,6 +66,23 @@ async def bearer(
     return {"Authorization": f"Bearer {secret}"}
 
 
+# The demo's people, each with a responder token the test hubs know:
+# ``as_actor("mei")`` acts as mei, who then appears on timelines and in the audit log.
+PEOPLE = ("mei", "arjun", "olivia", "tomasz", "sam", "priya")
+
+
+def as_actor(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer test-{name}-token"}
+
+
+async def _people_tokens(hub: Hub) -> None:
+    from hub.auth.models import ApiTokenCreate, Role
+
+    for name in PEOPLE:
+        data = ApiTokenCreate(name=name, role=Role.RESPONDER)
+        await hub.tokens.ensure(data=data, secret=f"test-{name}-token", actor="tests")
+
+
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database": f"test_{uuid.uuid4().hex[:12]}", "tail_interval": 0.05,
                               "sequence_gap_wait": 0.5, "admin_token": ADMIN_TOKEN}
@@ -87,7 +104,7 @@ def clock() -> ManualClock:
 
 async def _drop(hub: Hub) -> None:
     if not hub.db.embedded:
-        await hub.db._client.drop_database(hub.db.name)  # noqa: SLF001 - test cleanup only
+        await hub.db._client.drop_database(hub.db.name)
 
 
 @pytest.fixture
@@ -106,6 +123,7 @@ async def demo(hub: Hub) -> DemoData:
 
 @pytest.fixture
 async def api(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
+    await _people_tokens(hub)
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -160,6 +178,8 @@ class LiveServer:
 async def serve(hub: Hub, **app_options: Any) -> AsyncIterator[LiveServer]:
     """The real ASGI app under uvicorn on a free loopback port."""
     port = free_port()
+    if hub._started:  # noqa: SLF001 - an unstarted hub gets them from its own start
+        await _people_tokens(hub)
     app = create_app(hub.settings, hub=hub, **app_options)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="auto",
                             lifespan="on")

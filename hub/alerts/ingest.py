@@ -116,7 +116,9 @@ class AlertIngest:
     async def _apply(self, gid: str, integration: Integration, batch: AlertBatch) -> IngestResult:
         group = await self._load_group(gid, integration, batch)
         states = {k: dedup.AlertState.from_doc(v) for k, v in group.get("alerts", {}).items()}
-        fired, resolved, acks = [], [], False
+        fired: list[AlertSignal] = []
+        resolved: list[AlertSignal] = []
+        acks = False
         for signal in batch.signals:
             if signal.action is AlertAction.ACKNOWLEDGE:
                 acks = True

@@ -48,6 +48,9 @@ MUTATIONS: dict[str, Rule] = {
     "updateService": Rule(ADMIN_ONLY),
     "createEscalationPolicy": Rule(ADMIN_ONLY),
     "updateEscalationPolicy": Rule(ADMIN_ONLY),
+    "proposeHandoff": Rule(RESPONDERS),
+    "acceptHandoff": Rule(RESPONDERS),
+    "rejectHandoff": Rule(RESPONDERS),
     "createApiToken": Rule(ADMIN_ONLY),
     "revokeApiToken": Rule(ADMIN_ONLY),
 }

@@ -18,7 +18,12 @@ class PolicyService:
 
     async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
         now = self._clock.now()
-        doc = {"id": new_id(), **data.model_dump(mode="json"), "created_at": now, "updated_at": now}
+        doc = {
+            "id": new_id(),
+            **data.model_dump(mode="json"),
+            "created_at": now,
+            "updated_at": now,
+        }
         await self.repo.collection.insert(doc)
         return EscalationPolicy.model_validate(doc)
 

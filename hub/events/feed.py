@@ -151,7 +151,7 @@ class EventFeed:
             self._wake.clear()
             try:
                 self.offer(await self._log.read(after=self.released, limit=1000))
-            except Exception:  # noqa: BLE001 - the feed must outlive a failed poll
+            except Exception:
                 log.exception("event=feed.poll_failed next_seq=%d retry_in=%.2fs",
                               self.next_seq, self._tail_interval)
             self._skip_stale_gap()
@@ -161,6 +161,6 @@ class EventFeed:
             try:
                 async for doc in self._db["events"].watch_inserts():
                     self.offer([Event.model_validate(doc)])
-            except Exception:  # noqa: BLE001 - reopen the stream; tailing covers the gap
+            except Exception:
                 log.exception("event=feed.stream_failed retry_in=1s")
                 await asyncio.sleep(1)

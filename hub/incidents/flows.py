@@ -144,7 +144,8 @@ class IncidentFlows:
         data: dict[str, Any] = {"from": incident.status.value, "to": status.value}
         if note:
             data["note"] = _check_note(note)
-        kind = "incident.acknowledged" if status is Status.ACKNOWLEDGED else "incident.status_changed"
+        acked = status is Status.ACKNOWLEDGED
+        kind = "incident.acknowledged" if acked else "incident.status_changed"
         event = incident_event(incident, kind, actor=actor, at=now, **data)
         return Change(set=changes, events=[event], extra=extra)
 

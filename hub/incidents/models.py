@@ -53,6 +53,8 @@ class OwnershipSpan(BaseModel):
     until: datetime | None = None
     # How ownership arrived: declared, handoff, reassigned.
     via: str = "declared"
+    # The accepted handoff that opened this span, when ``via`` is handoff.
+    handoff_id: str | None = None
 
 
 class AlertGroupInfo(BaseModel):

@@ -114,8 +114,17 @@ class IncidentService:
         doc = await self.collection.find_one({"number": number})
         return Incident.model_validate(doc) if doc else None
 
-    async def page(self, flt: IncidentFilter, request: PageRequest) -> Page[Incident]:
+    async def page(
+        self, flt: IncidentFilter, *, limit: int, before_number: int | None = None
+    ) -> list[Incident]:
         """Newest first; ``number`` is unique, so the order is stable."""
+        query = flt.to_query()
+        if before_number is not None:
+            query["number"] = {"$lt": before_number}
+        return await self.repo.find(query, sort=[("number", -1)], limit=limit)
+
+    async def paged(self, flt: IncidentFilter, request: PageRequest) -> Page[Incident]:
+        """A page of a connection, newest first, with its cursors."""
         return await self.repo.page(flt.to_query(), [("number", -1)], request)
 
     async def count(self, flt: IncidentFilter) -> int:

@@ -204,7 +204,7 @@ class Scheduler:
         while True:
             try:
                 await self.run_due()
-            except Exception:  # noqa: BLE001 - keep the loop alive; the next poll retries
+            except Exception:
                 log.exception("event=scheduler.loop_error retry_in=%ss",
                               self._poll.total_seconds())
             wake = self._clock.now() + self._poll

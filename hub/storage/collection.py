@@ -48,15 +48,15 @@ class Collection:
             return ObjectId(value)
         return value
 
+    def _db_ids(self, arg: Any) -> Any:
+        return [self._db_id(v) for v in arg] if isinstance(arg, list) else self._db_id(arg)
+
     def _to_db(self, doc: Mapping[str, Any]) -> Doc:
         out = dict(doc)
         if "id" in out:
             value = out.pop("id")
             if isinstance(value, Mapping):
-                value = {
-                    op: [self._db_id(v) for v in arg] if isinstance(arg, list) else self._db_id(arg)
-                    for op, arg in value.items()
-                }
+                value = {op: self._db_ids(arg) for op, arg in value.items()}
             else:
                 value = self._db_id(value)
             out["_id"] = value

@@ -31,6 +31,13 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ("api_tokens", [("token_hash", ASC)], {"unique": True}),
     ("api_tokens", [("name", ASC)], {"unique": True}),
     ("audit", [("at", DESC), ("_id", DESC)], {}),
+    ("handoffs", [("from_region_id", ASC), ("proposed_at", DESC)], {}),
+    ("handoffs", [("to_region_id", ASC), ("proposed_at", DESC)], {}),
+    ("handoffs", [("status", ASC), ("proposed_at", DESC)], {}),
+    # One automatic handoff per shift end and team, however often it runs.
+    ("handoffs", [("dedup", ASC)], {"unique": True, "sparse": True}),
+    ("handoffs", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
+    ("handoff_claims", [("handoff_id", ASC)], {}),
     ("jobs", [("state", ASC), ("due_at", ASC)], {}),
     ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
 ]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hub.events.models import Event
-
 from schema.context import Context
 
 if TYPE_CHECKING:
@@ -52,5 +51,5 @@ class EventType:
             actor=e.actor,
             incident_id=strawberry.ID(e.incident_id) if e.incident_id else None,
             region_ids=[strawberry.ID(r) for r in e.region_ids],
-            data=e.data,
+            data=cast(JSON, e.data),
         )

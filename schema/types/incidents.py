@@ -9,11 +9,10 @@ from strawberry.types import Info
 
 from hub.auth import scopes
 from hub.incidents import models as m
+from schema.context import Context
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.teams import MemberType, RegionType, ServiceType, TeamType
-
-from schema.context import Context
 
 
 @strawberry.type(name="StatusTime")
@@ -50,6 +49,14 @@ class OwnershipSpanType:
     since: datetime
     until: datetime | None
     via: str
+    handoff_id: strawberry.ID | None = strawberry.field(
+        description="The accepted handoff that opened this span"
+    )
+
+    @strawberry.field
+    def duration_seconds(self, info: Info[Context, None]) -> float:
+        end = self.until or info.context.hub.clock.now()
+        return (end - self.since).total_seconds()
 
     @strawberry.field
     async def team(self, info: Info[Context, None]) -> TeamType | None:
@@ -155,6 +162,7 @@ class IncidentType:
                     since=o.since,
                     until=o.until,
                     via=o.via,
+                    handoff_id=strawberry.ID(o.handoff_id) if o.handoff_id else None,
                 )
                 for o in i.ownership
             ],

@@ -13,6 +13,7 @@ from schema.types.enums import ArticleKindEnum, TargetKindEnum
 from schema.types.teams import ServiceType
 
 from schema.context import Context
+from schema.types.enums import ArticleKindEnum, TargetKindEnum
 
 
 @strawberry.federation.type(name="KnowledgeArticle", keys=["id"])

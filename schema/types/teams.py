@@ -9,9 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from hub.teams import models as m
-from schema.types.enums import ServiceTierEnum, WeekdayEnum
-
 from schema.context import Context
+from schema.types.enums import ServiceTierEnum, WeekdayEnum
 
 if TYPE_CHECKING:
     from schema.types.knowledge import ArticleType, PolicyType
@@ -47,7 +46,9 @@ class RegionType:
         )
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> RegionType | None:
+    async def resolve_reference(
+        cls, info: Info[Context, None], id: strawberry.ID
+    ) -> RegionType | None:
         found = await info.context.loaders.region.load(str(id))
         return cls.from_model(found) if found else None
 
@@ -114,7 +115,9 @@ class TeamType:
         )
 
     @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> TeamType | None:
+    async def resolve_reference(
+        cls, info: Info[Context, None], id: strawberry.ID
+    ) -> TeamType | None:
         found = await info.context.loaders.team.load(str(id))
         return cls.from_model(found) if found else None
 
@@ -142,7 +145,9 @@ class ServiceType:
 
     @classmethod
     def from_model(cls, s: m.Service) -> ServiceType:
-        return cls(id=strawberry.ID(s.id), name=s.name, tier=s.tier, team_id=strawberry.ID(s.team_id))
+        return cls(
+            id=strawberry.ID(s.id), name=s.name, tier=s.tier, team_id=strawberry.ID(s.team_id)
+        )
 
     @classmethod
     async def resolve_reference(

@@ -92,15 +92,13 @@ def _big_group(count: int, truncated: int) -> bytes:
     return orjson.dumps({**body, "alerts": alerts, "truncatedAlerts": truncated})
 
 
-def test_five_thousand_alert_group_parses_fast_and_keeps_truncated_count() -> None:
+def test_five_thousand_alert_group_parses_whole_and_keeps_truncated_count() -> None:
+    # How fast is measured in bench/, not asserted here.
     raw = _big_group(5000, 1200)
-    started = time.perf_counter()
 
     payload = decode(raw)
     batch = parse("alertmanager", payload, received_at=datetime(2030, 1, 1, tzinfo=UTC))
 
-    elapsed = time.perf_counter() - started
     assert len(batch.signals) == 5000 and batch.truncated == 1200
     assert {s.dedup_key for s in batch.signals} == {"{}:{}"}
     assert all(s.action is AlertAction.TRIGGER for s in batch.signals)
-    assert elapsed < 0.8, f"took {elapsed:.2f}s"

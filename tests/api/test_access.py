@@ -12,7 +12,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData, seed
-from tests.conftest import AUTH, GraphQLFailed, bearer, gql, make_settings
+from tests.conftest import AUTH, GraphQLFailed, as_actor, bearer, gql, make_settings
 
 DECLARE = """mutation($team: ID!, $title: String!) {
   declareIncident(input: {title: $title, teamId: $team}) { id ref timeline { actor } }
@@ -213,7 +213,7 @@ async def test_a_forged_cursor_cannot_carry_an_operator(
 async def test_every_mutation_is_audited_with_its_actor_and_outcome(
     api: httpx.AsyncClient, hub: Hub, demo: DemoData
 ) -> None:
-    olivia = await bearer(hub, "olivia", "responder")
+    olivia = as_actor("olivia")
     viewer = await bearer(hub, "watcher", "viewer")
     incident = (await gql(api, DECLARE, {"team": demo.team_ids["sre-emea"], "title": "x"},
                           headers=olivia))["declareIncident"]

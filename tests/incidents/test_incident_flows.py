@@ -7,7 +7,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.conftest import GraphQLFailed, bearer, gql
+from tests.conftest import GraphQLFailed, as_actor, gql
 
 DECLARE = """
 mutation($input: DeclareIncidentInput!) {
@@ -38,8 +38,7 @@ async def declare(
 async def test_declare_opens_a_triggered_incident_in_the_team_region(
     api: httpx.AsyncClient, hub: Hub, demo: DemoData
 ) -> None:
-    olivia = await bearer(hub, "olivia")
-    incident = await declare(api, demo.team_ids["sre-emea"], headers=olivia)
+    incident = await declare(api, demo.team_ids["sre-emea"], headers=as_actor("olivia"))
 
     assert incident["ref"].startswith("INC-")
     assert incident["status"] == "TRIGGERED"

@@ -1,0 +1,3 @@
+from clients.python.hubctl import main
+
+main()
