@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 
 from hub.settings import Settings
@@ -54,6 +56,47 @@ def serve(
                  "viewer=demo-viewer-token automation=demo-automation-token "
                  "london_responder=demo-london-responder-token")
     uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning", ws="auto")
+
+
+import_app = typer.Typer(help="Load outside records into a running hub through its API.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("postmortems")
+def import_postmortems(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="The list: .csv or markdown (.md)")],
+    url: Annotated[str, typer.Option(help="The hub's base URL, e.g. http://127.0.0.1:8000")],
+    token: Annotated[str, typer.Option(help="API token, sent as a Bearer token",
+                                       envvar="HUB_TOKEN")],
+    batch_size: Annotated[int, typer.Option(min=1, max=200, help="Articles per request")] = 50,
+) -> None:
+    """Import a public post-mortem list as POSTMORTEM articles; importing twice is once."""
+    import asyncio
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from hub.knowledge.importer import ImportFailed, ImportFileError, read_entries, send
+
+    console = Console(stderr=True)
+    try:
+        entries = read_entries(file)
+    except ImportFileError as exc:
+        console.print(f"[red]cannot read {file}:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    with Progress(console=console) as progress:
+        task = progress.add_task(f"importing {file.name}", total=len(entries))
+        try:
+            totals = asyncio.run(send(
+                entries, url=url, token=token, batch_size=batch_size,
+                on_batch=lambda n: progress.advance(task, n),
+            ))
+        except (ImportFailed, httpx.HTTPError) as exc:
+            console.print(f"[red]import stopped:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    typer.echo(f"{len(entries)} entries: {totals.created} created, {totals.updated} updated, "
+               f"{totals.unchanged} unchanged")
 
 
 def main() -> None:

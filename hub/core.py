@@ -15,6 +15,9 @@ from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
 from hub.auth.audit import AuditLog
 from hub.auth.tokens import TokenService, admin_token
+from hub.analytics.availability import AvailabilityReport
+from hub.analytics.impacts import ImpactService
+from hub.analytics.metrics import IncidentMetrics
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed
@@ -25,8 +28,18 @@ from hub.handoffs.flows import HandoffFlows
 from hub.handoffs.scheduled import ShiftHandoffs
 from hub.handoffs.service import HandoffService
 from hub.incidents.flows import IncidentFlows
+from hub.incidents.followups import FollowUps
+from hub.incidents.protocols import ProtocolChecks
+from hub.incidents.reminders import UpdateReminders
 from hub.incidents.service import IncidentService
+from hub.incidents.updates import StatusUpdates
+from hub.knowledge.indexer import Indexer
+from hub.knowledge.postmortem import REACTION as POSTMORTEM_REACTION
+from hub.knowledge.postmortem import TYPES as POSTMORTEM_TYPES
+from hub.knowledge.postmortem import PostmortemDrafts
+from hub.knowledge.search import SearchIndex
 from hub.knowledge.service import KnowledgeService
+from hub.knowledge.suggestions import Suggestions
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
 from hub.settings import Settings
@@ -62,7 +75,9 @@ class Hub:
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
-        self.knowledge = KnowledgeService(self.db, self.clock)
+        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
+        self.indexer = Indexer(self.knowledge, self.feed)
+        self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
         self.policies = PolicyService(self.db, self.clock)
         self.integrations = IntegrationService(self.db, self.clock)
         self.scheduler = Scheduler(self.db, self.clock)
@@ -87,6 +102,23 @@ class Hub:
             flows=self.handoffs, incidents=self.incidents, events=self.events,
         )
         self.shifts.register()
+        self.postmortems = PostmortemDrafts(
+            self.knowledge, self.incidents, self.teams, self.events
+        )
+        self.reactions.register(POSTMORTEM_REACTION, POSTMORTEM_TYPES, self.postmortems.on_event)
+        self._wire_documentation_and_analytics()
+
+    def _wire_documentation_and_analytics(self) -> None:
+        self.status_updates = StatusUpdates(self.incidents, self.clock)
+        self.update_reminders = UpdateReminders(self.incidents, self.scheduler, self.clock)
+        self.update_reminders.register(self.reactions)
+        self.follow_ups = FollowUps(self.incidents, self.teams, self.clock)
+        self.protocol_checks = ProtocolChecks(self.incidents, self.clock)
+        self.impacts = ImpactService(
+            self.db, self.clock, self.events, self.incidents, self.teams
+        )
+        self.availability = AvailabilityReport(self.impacts, self.clock)
+        self.metrics = IncidentMetrics(self.incidents, self.events, self.teams)
 
     async def start(self, *, run_scheduler: bool = True) -> None:
         if self._started:
@@ -96,10 +128,13 @@ class Hub:
         stuck = self.clock.now() - STUCK_OUTBOX_AGE
         await self.events.sweep("incidents", older_than=stuck)
         await self.events.sweep("handoffs", older_than=stuck)
+        await self.knowledge.start(stuck_before=stuck)
+        await self.events.sweep("impacts", older_than=stuck)
         await self.feed.start()
         if self.settings.admin_token is not None:
             secret = self.settings.admin_token.get_secret_value()
             await self.tokens.ensure(data=admin_token(), secret=secret, actor="settings")
+        await self.indexer.start()
         if run_scheduler:
             await self.shifts.plan()
             self.scheduler.start()
@@ -110,5 +145,6 @@ class Hub:
             return
         self._started = False
         await self.reactions.stop()
+        await self.indexer.stop()
         await self.scheduler.stop()
         await self.feed.stop()

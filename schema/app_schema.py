@@ -12,6 +12,8 @@ from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
 from schema.auth import AuthMutations, AuthQueries
+from schema.analytics import AnalyticsMutations, AnalyticsQueries
+from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
 from schema.events import EventSubscriptions
 from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
@@ -26,11 +28,28 @@ from schema.types.knowledge import ArticleType, PolicyType
 from schema.types.teams import RegionType, ServiceType, TeamType
 
 Query = merge_types(
-    "Query", (IncidentQueries, TeamQueries, KnowledgeQueries, HandoffQueries, AuthQueries)
+    "Query",
+    (
+        IncidentQueries,
+        TeamQueries,
+        KnowledgeQueries,
+        HandoffQueries,
+        DocumentationQueries,
+        AnalyticsQueries,
+        AuthQueries,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (IncidentMutations, TeamMutations, KnowledgeMutations, HandoffMutations, AuthMutations),
+    (
+        IncidentMutations,
+        TeamMutations,
+        KnowledgeMutations,
+        HandoffMutations,
+        DocumentationMutations,
+        AnalyticsMutations,
+        AuthMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 

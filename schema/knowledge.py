@@ -8,12 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from hub.escalation.models import PolicyCreate, PolicyUpdate
+from hub.knowledge.imports import import_articles
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from schema.context import Context
 from schema.inputs import build, given
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
-from schema.types.knowledge import ArticleType, PolicyType
+from schema.types.knowledge import ArticleType, ImportResultType, PolicyType, SearchHitType
 
 
 @strawberry.input
@@ -26,6 +27,16 @@ class ArticleInput:
     owner: str | None = None
     review_by: date | None = None
     source_url: str | None = None
+
+
+@strawberry.input
+class ArticleImportInput:
+    source_url: str = strawberry.field(description="Keys the import: same URL, same article")
+    title: str
+    body: str = ""
+    kind: ArticleKindEnum = ArticleKindEnum.POSTMORTEM  # type: ignore[valid-type]
+    tags: list[str] = strawberry.field(default_factory=list)
+    service_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -89,7 +100,27 @@ class KnowledgeQueries:
 
     @strawberry.field
     async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:
-        return ArticleType.from_model(await info.context.hub.knowledge.repo.get(str(id)))
+        return ArticleType.from_model(await info.context.hub.knowledge.get(str(id)))
+
+    @strawberry.field
+    async def search_knowledge(
+        self,
+        info: Info[Context, None],
+        query: str,
+        kind: ArticleKindEnum | None = None,  # type: ignore[valid-type]
+        tag: str | None = None,
+        service_id: strawberry.ID | None = None,
+        first: int = 10,
+    ) -> list[SearchHitType]:
+        """Ranked full-text search over titles and bodies."""
+        hits = info.context.hub.knowledge.index.search(
+            query,
+            kind=ArticleKind(kind) if kind else None,
+            tag=tag,
+            service_id=str(service_id) if service_id else None,
+            limit=first,
+        )
+        return [SearchHitType.from_model(h) for h in hits]
 
     @strawberry.field
     async def escalation_policies(
@@ -130,6 +161,20 @@ class KnowledgeMutations:
             article_id=str(id), data=data, actor=info.context.principal.actor
         )
         return ArticleType.from_model(article)
+
+    @strawberry.mutation
+    async def import_knowledge_articles(
+        self, info: Info[Context, None], input: list[ArticleImportInput]
+    ) -> ImportResultType:
+        """Create or revise articles keyed by sourceUrl; idempotent."""
+        items = [
+            build(ArticleCreate, {**strawberry.asdict(i), "change_summary": "imported"})
+            for i in input
+        ]
+        result = await import_articles(
+            info.context.hub.knowledge, items, actor=info.context.principal.actor
+        )
+        return ImportResultType.from_model(result)
 
     @strawberry.mutation
     async def create_escalation_policy(

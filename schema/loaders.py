@@ -7,7 +7,7 @@ resolves the rest.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -17,7 +17,7 @@ from hub.errors import BadInput
 from hub.escalation.models import EscalationPolicy
 from hub.events.models import Event
 from hub.incidents.models import Incident
-from hub.knowledge.models import KnowledgeArticle
+from hub.knowledge.models import ArticleRevision, KnowledgeArticle, Suggestion
 from hub.storage.ids import is_valid
 from hub.teams.models import Member, Region, Service, Team
 
@@ -35,6 +35,9 @@ def by_id(get_many: Batch[T], kind: str) -> DataLoader[str, T | None]:
 
     return DataLoader(load)
 
+# Suggestions are ranked once per incident; each field takes its first N.
+MAX_SUGGESTIONS = 20
+
 
 class Loaders:
     def __init__(self, hub: Hub) -> None:
@@ -46,7 +49,7 @@ class Loaders:
             hub.policies.repo.get_many, "escalation policy"
         )
         self.article: DataLoader[str, KnowledgeArticle | None] = by_id(
-            hub.knowledge.repo.get_many, "knowledge article"
+            hub.knowledge.get_many, "knowledge article"
         )
         self.timeline: DataLoader[str, list[Event]] = DataLoader(self._timelines(hub))
         self.team_services: DataLoader[str, list[Service]] = DataLoader(
@@ -55,6 +58,15 @@ class Loaders:
         self.member: DataLoader[str, Member | None] = DataLoader(self._members(hub))
         self.service_articles: DataLoader[str, list[KnowledgeArticle]] = DataLoader(
             self._service_articles(hub)
+        )
+        self.revisions: DataLoader[str, list[ArticleRevision]] = DataLoader(
+            self._revisions(hub)
+        )
+        self.postmortem: DataLoader[str, KnowledgeArticle | None] = DataLoader(
+            self._postmortems(hub)
+        )
+        self.suggestions: DataLoader[str, list[Suggestion]] = DataLoader(
+            self._suggestions(hub)
         )
 
     @staticmethod
@@ -95,5 +107,38 @@ class Loaders:
             query: dict[str, Any] = {"service_ids": {"$in": list(service_ids)}}
             found = await hub.knowledge.repo.find(query, sort=[("title", 1)])
             return [[a for a in found if s in a.service_ids] for s in service_ids]
+
+        return load
+
+    @staticmethod
+    def _revisions(
+        hub: Hub,
+    ) -> Callable[[Sequence[str]], Awaitable[list[list[ArticleRevision]]]]:
+        async def load(ids: Sequence[str]) -> list[list[ArticleRevision]]:
+            found = await hub.knowledge.get_many(ids)
+            stored = [a for a in found if a is not None]
+            known: Iterator[list[ArticleRevision]] = iter(
+                await hub.knowledge.revisions.for_articles(stored)
+            )
+            return [next(known) if a else [] for a in found]
+
+        return load
+
+    @staticmethod
+    def _postmortems(
+        hub: Hub,
+    ) -> Callable[[Sequence[str]], Awaitable[list[KnowledgeArticle | None]]]:
+        async def load(ids: Sequence[str]) -> list[KnowledgeArticle | None]:
+            found = await hub.knowledge.postmortems_of(ids)
+            return [found.get(i) for i in ids]
+
+        return load
+
+    @staticmethod
+    def _suggestions(
+        hub: Hub,
+    ) -> Callable[[Sequence[str]], Awaitable[list[list[Suggestion]]]]:
+        async def load(ids: Sequence[str]) -> list[list[Suggestion]]:
+            return await hub.suggestions.for_incident_ids(ids, limit=MAX_SUGGESTIONS)
 
         return load

@@ -28,7 +28,8 @@ from hub.demo import DemoData, seed
 from hub.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# A worktree lives deeper than a clone; HUB_SHARED_DIR points it at ../shared.
+SHARED = Path(os.environ.get("HUB_SHARED_DIR") or ROOT.parent / "shared")
 REAL_URI = os.environ.get("HUB_TEST_MONGODB_URI")
 # The admin token every test hub is started with (settings.admin_token).
 ADMIN_TOKEN = "test-admin-token"
@@ -75,7 +76,7 @@ def as_actor(name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer test-{name}-token"}
 
 
-async def _people_tokens(hub: Hub) -> None:
+async def people_tokens(hub: Hub) -> None:
     from hub.auth.models import ApiTokenCreate, Role
 
     for name in PEOPLE:
@@ -123,7 +124,7 @@ async def demo(hub: Hub) -> DemoData:
 
 @pytest.fixture
 async def api(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
-    await _people_tokens(hub)
+    await people_tokens(hub)
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -178,8 +179,8 @@ class LiveServer:
 async def serve(hub: Hub, **app_options: Any) -> AsyncIterator[LiveServer]:
     """The real ASGI app under uvicorn on a free loopback port."""
     port = free_port()
-    if hub._started:  # noqa: SLF001 - an unstarted hub gets them from its own start
-        await _people_tokens(hub)
+    if hub._started:
+        await people_tokens(hub)
     app = create_app(hub.settings, hub=hub, **app_options)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="auto",
                             lifespan="on")

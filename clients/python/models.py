@@ -92,9 +92,9 @@ class NextAction(Model):
 
 class HandoffBrief(Model):
     current_status: str = ""
-    tried: str = ""
+    tried: list[str] = Field(default_factory=list)
     next_actions: list[NextAction] = Field(default_factory=list)
-    risks: str = ""
+    risks: list[str] = Field(default_factory=list)
     links: list[str] = Field(default_factory=list)
 
 

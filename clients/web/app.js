@@ -369,7 +369,10 @@ function subscribe() {
     state.live.push(new LiveSubscription({
       query: `subscription($region: String!, $after: String) {
         handoffEvents(region: $region, after: $after) { id cursor type } }`,
-      variables: { region }, field: "handoffEvents", onState: () => {},
+      // Re-read the inbox once the stream is live: a handoff proposed between
+      // the first read and the subscription would otherwise never show.
+      variables: { region }, field: "handoffEvents",
+      onState: (kind) => { if (kind === "live") loadHandoffs(); },
       onEvent: (event) => { announce(`Handoff ${event.type.replace("handoff.", "")}`);
         loadHandoffs(); },
     }).start());

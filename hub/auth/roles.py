@@ -51,6 +51,13 @@ MUTATIONS: dict[str, Rule] = {
     "proposeHandoff": Rule(RESPONDERS),
     "acceptHandoff": Rule(RESPONDERS),
     "rejectHandoff": Rule(RESPONDERS),
+    "postStatusUpdate": Rule(INCIDENT_WRITERS, Target.INCIDENT),
+    "checkProtocolItem": Rule(RESPONDERS, Target.INCIDENT),
+    "addFollowUp": Rule(RESPONDERS, Target.INCIDENT),
+    "updateFollowUp": Rule(RESPONDERS),
+    "recordImpact": Rule(INCIDENT_WRITERS),
+    "endImpact": Rule(INCIDENT_WRITERS),
+    "importKnowledgeArticles": Rule(frozenset({Role.AUTOMATION, Role.ADMIN})),
     "createApiToken": Rule(ADMIN_ONLY),
     "revokeApiToken": Rule(ADMIN_ONLY),
 }

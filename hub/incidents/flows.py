@@ -9,6 +9,7 @@ from typing import Any
 from hub.clock import Clock
 from hub.errors import BadInput, InvalidTransition, NotFound
 from hub.events.models import Event
+from hub.incidents.drills import drill_marked
 from hub.incidents.lifecycle import check_transition
 from hub.incidents.models import (
     Incident,
@@ -31,7 +32,11 @@ MAX_NOTE = 20_000
 def incident_event(
     incident: Incident, kind: str, *, actor: str, at: datetime, **data: Any
 ) -> Event:
-    """An event about ``incident``, heard in its owning region and team."""
+    """An event about ``incident``, heard in its owning region and team.
+
+    A drill's events say so (``drill: true``), so whatever turns them into
+    notifications marks those as drill too.
+    """
     return Event(
         type=kind,
         occurred_at=at,
@@ -39,7 +44,7 @@ def incident_event(
         incident_id=incident.id,
         region_ids=[incident.region_id],
         team_ids=[incident.team_id],
-        data={"ref": incident.ref, **data},
+        data=drill_marked(incident, {"ref": incident.ref, **data}),
     )
 
 

@@ -71,6 +71,33 @@ class AlertGroupInfo(BaseModel):
     last_seen: datetime
 
 
+class FollowUpState(StrEnum):
+    OPEN = "OPEN"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
+class FollowUp(BaseModel):
+    """Work promised during an incident, kept on it so it shares its writes."""
+
+    id: str
+    title: str = Field(min_length=1, max_length=300)
+    owner: str = Field(min_length=1, max_length=64)
+    due_at: datetime | None = None
+    state: FollowUpState = FollowUpState.OPEN
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProtocolCheck(BaseModel):
+    """A response-protocol checklist item someone marked done."""
+
+    item: str
+    by: str
+    at: datetime
+
+
 class IncidentDeclare(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     summary: str = Field(default="", max_length=20_000)
@@ -102,6 +129,12 @@ class Incident(BaseModel):
     exercise: bool = False
     ownership: list[OwnershipSpan] = Field(default_factory=list)
     alert_group: AlertGroupInfo | None = None
+    # Documentation: follow-ups, checked protocol items, the last status update
+    # and the update deadline already reminded of (so a reminder fires once).
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    protocol_checks: list[ProtocolCheck] = Field(default_factory=list)
+    last_update_at: datetime | None = None
+    overdue_reminded_for: datetime | None = None
     declared_by: str
     created_at: datetime
     updated_at: datetime

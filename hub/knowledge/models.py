@@ -1,11 +1,14 @@
-"""Knowledge articles: runbooks, postmortems, how-tos and references."""
+"""Knowledge articles: runbooks, postmortems, how-tos and references, and their revisions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
+
+MAX_BODY = 200_000
 
 
 class ArticleKind(StrEnum):
@@ -17,27 +20,27 @@ class ArticleKind(StrEnum):
 
 class ArticleBase(BaseModel):
     title: str = Field(min_length=1, max_length=300)
-    body: str = Field(default="", max_length=200_000)
+    body: str = Field(default="", max_length=MAX_BODY)
     kind: ArticleKind = ArticleKind.RUNBOOK
     tags: list[str] = Field(default_factory=list, max_length=50)
     service_ids: list[str] = Field(default_factory=list, max_length=50)
     owner: str | None = Field(default=None, max_length=64)
     review_by: date | None = None
-    source_url: str | None = Field(default=None, max_length=2000)
+    source_url: str | None = Field(default=None, min_length=1, max_length=2000)
     incident_id: str | None = None
 
 
 class ArticleCreate(ArticleBase):
-    pass
+    change_summary: str = Field(default="created", max_length=500)
 
 
 class ArticleUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
-    body: str | None = Field(default=None, max_length=200_000)
+    body: str | None = Field(default=None, max_length=MAX_BODY)
     kind: ArticleKind | None = None
-    tags: list[str] | None = None
-    service_ids: list[str] | None = None
-    owner: str | None = None
+    tags: list[str] | None = Field(default=None, max_length=50)
+    service_ids: list[str] | None = Field(default=None, max_length=50)
+    owner: str | None = Field(default=None, max_length=64)
     review_by: date | None = None
     change_summary: str = Field(default="", max_length=500)
 
@@ -45,6 +48,54 @@ class ArticleUpdate(BaseModel):
 class KnowledgeArticle(ArticleBase):
     id: str
     revision: int = 1
+    # Set only on the draft written when an incident resolves: one per incident.
+    postmortem_of: str | None = None
     created_by: str
     created_at: datetime
     updated_at: datetime
+    updated_by: str | None = None
+
+
+# The fields a revision keeps: what a reader sees of an article.
+CONTENT_FIELDS = ("title", "body", "kind", "tags", "service_ids", "owner", "review_by")
+
+
+class ArticleRevision(BaseModel):
+    """An article as it stood after one change."""
+
+    article_id: str
+    revision: int
+    title: str
+    body: str
+    kind: ArticleKind
+    tags: list[str] = Field(default_factory=list)
+    service_ids: list[str] = Field(default_factory=list)
+    owner: str | None = None
+    review_by: date | None = None
+    author: str
+    created_at: datetime
+    change_summary: str = ""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    article_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: str
+    score: float
+    # HTML: the text escaped, matched terms in <b> tags.
+    snippet: str
+    title_snippet: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    article: KnowledgeArticle
+    score: float
+    reasons: tuple[str, ...]

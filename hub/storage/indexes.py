@@ -38,6 +38,9 @@ INDEXES: list[tuple[str, list[tuple[str, int]], dict[str, Any]]] = [
     ("handoffs", [("dedup", ASC)], {"unique": True, "sparse": True}),
     ("handoffs", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
     ("handoff_claims", [("handoff_id", ASC)], {}),
+    ("incidents", [("follow_ups.id", ASC)], {"sparse": True}),
+    ("impacts", [("service_id", ASC), ("start", ASC)], {}),
+    ("impacts", [("outbox.0.occurred_at", ASC)], {"sparse": True}),
     ("jobs", [("state", ASC), ("due_at", ASC)], {}),
     ("jobs", [("dedup", ASC)], {"unique": True, "sparse": True}),
 ]

@@ -8,10 +8,22 @@ import strawberry
 from strawberry.types import Info
 
 from hub.auth import scopes
+from hub.errors import BadInput
 from hub.incidents import models as m
+from hub.incidents.protocols import protocol_state
+from hub.incidents.updates import updates_in
+from schema import described
 from schema.context import Context
+from schema.loaders import MAX_SUGGESTIONS
+from schema.types.documentation import (
+    AudienceEnum,
+    FollowUpType,
+    ProtocolType,
+    StatusUpdateType,
+)
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
+from schema.types.knowledge import ArticleType, SuggestionType
 from schema.types.teams import MemberType, RegionType, ServiceType, TeamType
 
 
@@ -103,6 +115,7 @@ class IncidentType:
     created_at: datetime
     updated_at: datetime
     version: int
+    model: strawberry.Private[m.Incident | None] = None
 
     @strawberry.field
     async def team(self, info: Info[Context, None]) -> TeamType | None:
@@ -123,6 +136,41 @@ class IncidentType:
     async def timeline(self, info: Info[Context, None]) -> list[EventType]:
         found = await info.context.loaders.timeline.load(str(self.id))
         return [EventType.from_model(e) for e in found]
+
+    @strawberry.field
+    async def suggested_articles(
+        self, info: Info[Context, None], first: int = 5
+    ) -> list[SuggestionType]:
+        """Articles worth reading for this incident, best first."""
+        if not 0 <= first <= MAX_SUGGESTIONS:
+            raise BadInput(f"first must be between 0 and {MAX_SUGGESTIONS}", argument="first")
+        found = await info.context.loaders.suggestions.load(str(self.id))
+        return [SuggestionType.from_model(s) for s in found[:first]]
+
+    @strawberry.field
+    async def postmortem(self, info: Info[Context, None]) -> ArticleType | None:
+        """The postmortem drafted when the incident resolved."""
+        found = await info.context.loaders.postmortem.load(str(self.id))
+        return ArticleType.from_model(found) if found else None
+    @described.field("This severity's response protocol, checked against now")
+    def protocol(self, info: Info[Context, None]) -> ProtocolType:
+        assert self.model is not None, "built by from_model"
+        now = info.context.hub.clock.now()
+        return ProtocolType.from_state(protocol_state(self.model, now=now))
+
+    @strawberry.field
+    def follow_ups(self) -> list[FollowUpType]:
+        assert self.model is not None, "built by from_model"
+        return [FollowUpType.from_model(f, self.model.id) for f in self.model.follow_ups]
+
+    @described.field("Status updates, oldest first")
+    async def status_updates(
+        self,
+        info: Info[Context, None],
+        audience: AudienceEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[StatusUpdateType]:
+        found = await info.context.loaders.timeline.load(str(self.id))
+        return [StatusUpdateType.from_model(u) for u in updates_in(found, audience)]
 
     @classmethod
     def from_model(cls, i: m.Incident) -> IncidentType:
@@ -182,6 +230,7 @@ class IncidentType:
             created_at=i.created_at,
             updated_at=i.updated_at,
             version=i.version,
+            model=i,
         )
 
     @classmethod

@@ -12,9 +12,9 @@ from tests.conftest import LiveServer
 
 BRIEF = HandoffBrief(
     current_status="5xx at 2%, rolled back",
-    tried="rollback",
+    tried=["rollback"],
     next_actions=[NextAction(text="watch error budget")],
-    risks="retry storm",
+    risks=["retry storm"],
     links=["https://runbooks/checkout"],
 )
 

@@ -22,20 +22,22 @@ def propose(
     refs: Annotated[list[str], typer.Argument(help="Incident references or ids")],
     to_team: Annotated[str, typer.Option(help="Receiving team slug or id")],
     current_status: Annotated[str, typer.Option("--status", help="Where things stand")],
-    tried: Annotated[str, typer.Option(help="What was tried")] = "",
+    tried: Annotated[
+        list[str] | None, typer.Option(help="Something that was tried; repeatable")
+    ] = None,
     next_action: Annotated[
         list[str] | None, typer.Option("--next", help="A next action; repeatable")
     ] = None,
-    risks: Annotated[str, typer.Option()] = "",
+    risk: Annotated[list[str] | None, typer.Option(help="A risk; repeatable")] = None,
     link: Annotated[list[str] | None, typer.Option(help="Repeatable")] = None,
 ) -> None:
     """Propose handing incidents to another team, with a brief."""
     config = settings(ctx)
     brief = HandoffBrief(
         current_status=current_status,
-        tried=tried,
+        tried=list(tried or []),
         next_actions=[NextAction(text=t) for t in next_action or []],
-        risks=risks,
+        risks=list(risk or []),
         links=list(link or []),
     )
 
