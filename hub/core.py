@@ -13,11 +13,11 @@ from typing import Any
 
 from hub.alerts.ingest import AlertIngest
 from hub.alerts.integrations import IntegrationService
-from hub.auth.audit import AuditLog
-from hub.auth.tokens import TokenService, admin_token
 from hub.analytics.availability import AvailabilityReport
 from hub.analytics.impacts import ImpactService
 from hub.analytics.metrics import IncidentMetrics
+from hub.auth.audit import AuditLog
+from hub.auth.tokens import TokenService, admin_token
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.events.feed import EventFeed

@@ -11,8 +11,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.settings import Settings
-from schema.auth import AuthMutations, AuthQueries
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
+from schema.auth import AuthMutations, AuthQueries
 from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
 from schema.events import EventSubscriptions
@@ -54,7 +54,13 @@ Mutation = merge_types(
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 
 ENTITY_TYPES = [
-    IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType, HandoffType
+    IncidentType,
+    TeamType,
+    RegionType,
+    ServiceType,
+    ArticleType,
+    PolicyType,
+    HandoffType,
 ]
 
 

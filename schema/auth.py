@@ -84,4 +84,3 @@ class AuthMutations:
             token_id=str(id), actor=info.context.principal.actor
         )
         return ApiTokenType.from_model(token)
-

@@ -46,11 +46,17 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     if original is None:
         # Parse and validation errors: already safe, worth a code of their own.
         code = error.extensions.get("code") if error.extensions else None
-        return _copy(error, error.message, {**(error.extensions or {}),
-                                            "code": code or "GRAPHQL_VALIDATION_FAILED"})
+        return _copy(
+            error,
+            error.message,
+            {**(error.extensions or {}), "code": code or "GRAPHQL_VALIDATION_FAILED"},
+        )
     log.error(
         "event=graphql.unexpected_error request_id=%s path=%s error=%r",
-        request_id, error.path, original, exc_info=original,
+        request_id,
+        error.path,
+        original,
+        exc_info=original,
     )
     return _copy(error, MASKED, {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
 

@@ -11,7 +11,7 @@ without a valid token; and the request id in an ``X-Request-Id`` header.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -33,8 +33,14 @@ from schema.errors import code_of
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
-STATUS_CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 405: "METHOD_NOT_ALLOWED",
-                406: "NOT_ACCEPTABLE", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+STATUS_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
 class MethodNotAllowed(HTTPException):
@@ -100,9 +106,10 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
             return await super().run(request, context, root_value)
         # Strawberry keeps the per-request response on the router until run()
         # reads it, so nothing here may await before super().run().
-        media = negotiate(request.headers.get("accept"))
-        request.state.graphql_media = media or JSON
-        ide = self.should_render_graphql_ide(self.request_adapter_class(request))
+        http = cast(Request, request)
+        media = negotiate(http.headers.get("accept"))
+        http.state.graphql_media = media or JSON
+        ide = self.should_render_graphql_ide(self.request_adapter_class(http))
         response: Response
         if media is None and not ide:
             response = self._error(406, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}", JSON)
@@ -110,7 +117,7 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
             response = self._unauthenticated(context, media)
         else:
             try:
-                response = await super().run(request, context, root_value)
+                response = await super().run(http, context, root_value)
             except MethodNotAllowed as exc:
                 response = self._error(405, exc.reason, media or JSON, {"Allow": exc.allow})
             except HTTPException as exc:
@@ -129,7 +136,7 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         code = STATUS_CODES.get(status, "BAD_REQUEST")
         return Response(error_body(reason, code), status, headers=headers, media_type=media)
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: AsyncHTTPRequestAdapter,
@@ -144,10 +151,12 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
             )
         except HTTPException as exc:
             cause = exc.__cause__
-            if isinstance(cause, InvalidOperationTypeError) and request_adapter.method == "GET":
-                if cause.operation_type is OperationType.MUTATION:
-                    raise MethodNotAllowed("mutations are sent with POST", "POST") from cause
-            if isinstance(cause, InvalidOperationTypeError):
+            if not isinstance(cause, InvalidOperationTypeError):
+                raise
+            over_get = request_adapter.method == "GET"
+            if over_get and cause.operation_type is OperationType.MUTATION:
+                raise MethodNotAllowed("mutations are sent with POST", "POST") from cause
+            if cause.operation_type is OperationType.SUBSCRIPTION:
                 raise HTTPException(
                     400, "subscriptions are served over websockets at this same path"
                 ) from cause
@@ -193,4 +202,4 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
             )
         except HubError as exc:
             raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
-        return UNSET
+        return cast(UnsetType, UNSET)

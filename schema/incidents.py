@@ -16,7 +16,6 @@ from schema.inputs import build
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.incidents import IncidentType
-from schema.context import Context
 
 
 @strawberry.input

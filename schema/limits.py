@@ -19,11 +19,11 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLInterfaceType,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -79,7 +79,11 @@ class _Walk:
         self.measure = Measure()
 
     def selections(
-        self, parent: GraphQLNamedType | None, node: SelectionSetNode, depth: int, times: int,
+        self,
+        parent: GraphQLNamedType | None,
+        node: SelectionSetNode,
+        depth: int,
+        times: int,
         seen: frozenset[str] = frozenset(),
     ) -> None:
         for sel in node.selections:
@@ -92,11 +96,16 @@ class _Walk:
                 frag = self.fragments.get(sel.name.value)
                 if frag is not None:
                     kind = self._type(frag.type_condition.name.value)
-                    self.selections(kind, frag.selection_set, depth, times,
-                                    seen | {sel.name.value})
+                    self.selections(
+                        kind, frag.selection_set, depth, times, seen | {sel.name.value}
+                    )
 
     def field(
-        self, parent: GraphQLNamedType | None, node: FieldNode, depth: int, times: int,
+        self,
+        parent: GraphQLNamedType | None,
+        node: FieldNode,
+        depth: int,
+        times: int,
         seen: frozenset[str],
     ) -> None:
         if node.name.value.startswith("__"):
@@ -151,7 +160,9 @@ def _unwrap(kind: Any) -> tuple[GraphQLNamedType | None, bool]:
 
 
 def measure(
-    schema: GraphQLSchema, document: Any, operation_name: str | None,
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
     variables: Mapping[str, Any] | None,
 ) -> Measure:
     operation = get_operation_ast(document, operation_name)

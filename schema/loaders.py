@@ -16,24 +16,24 @@ from hub.core import Hub
 from hub.errors import BadInput
 from hub.escalation.models import EscalationPolicy
 from hub.events.models import Event
-from hub.incidents.models import Incident
 from hub.knowledge.models import ArticleRevision, KnowledgeArticle, Suggestion
 from hub.storage.ids import is_valid
-from hub.teams.models import Member, Region, Service, Team
+from hub.teams.models import Member, Service
 
 T = TypeVar("T")
 Batch = Callable[[Sequence[str]], Awaitable[list[T | None]]]
 
 
 def by_id(get_many: Batch[T], kind: str) -> DataLoader[str, T | None]:
-    async def load(ids: Sequence[str]) -> list[T | None | BaseException]:
-        found: list[T | None | BaseException] = list(await get_many(ids))
+    async def load(ids: Sequence[str]) -> list[T | BaseException | None]:
+        found: list[T | BaseException | None] = list(await get_many(ids))
         for i, key in enumerate(ids):
             if not is_valid(key):
                 found[i] = BadInput(f"{key!r} is not a valid {kind} id", argument="id")
         return found
 
     return DataLoader(load)
+
 
 # Suggestions are ranked once per incident; each field takes its first N.
 MAX_SUGGESTIONS = 20
@@ -52,22 +52,16 @@ class Loaders:
             hub.knowledge.get_many, "knowledge article"
         )
         self.timeline: DataLoader[str, list[Event]] = DataLoader(self._timelines(hub))
-        self.team_services: DataLoader[str, list[Service]] = DataLoader(
-            self._team_services(hub)
-        )
+        self.team_services: DataLoader[str, list[Service]] = DataLoader(self._team_services(hub))
         self.member: DataLoader[str, Member | None] = DataLoader(self._members(hub))
         self.service_articles: DataLoader[str, list[KnowledgeArticle]] = DataLoader(
             self._service_articles(hub)
         )
-        self.revisions: DataLoader[str, list[ArticleRevision]] = DataLoader(
-            self._revisions(hub)
-        )
+        self.revisions: DataLoader[str, list[ArticleRevision]] = DataLoader(self._revisions(hub))
         self.postmortem: DataLoader[str, KnowledgeArticle | None] = DataLoader(
             self._postmortems(hub)
         )
-        self.suggestions: DataLoader[str, list[Suggestion]] = DataLoader(
-            self._suggestions(hub)
-        )
+        self.suggestions: DataLoader[str, list[Suggestion]] = DataLoader(self._suggestions(hub))
 
     @staticmethod
     def _timelines(hub: Hub) -> Callable[[Sequence[str]], Awaitable[list[list[Event]]]]:

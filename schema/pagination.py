@@ -62,7 +62,9 @@ def page_request(
 
 
 def connection(page: Page[M], convert: Callable[[M], N]) -> Connection[N]:
-    edges = [Edge(cursor=c, node=convert(i)) for i, c in zip(page.items, page.cursors, strict=True)]
+    edges = [
+        Edge(cursor=c, node=convert(i)) for i, c in zip(page.items, page.cursors, strict=True)
+    ]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

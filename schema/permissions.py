@@ -19,9 +19,6 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     SelectionSetNode,
-)
-from graphql import (
-    OperationType as GraphQLOperation,
     get_operation_ast,
     value_from_ast_untyped,
 )
@@ -153,7 +150,7 @@ class AccessControl(SchemaExtension):
             )
         try:
             await context.hub.audit.record(records)
-        except Exception:  # noqa: BLE001 - the mutations already ran; their answer stands
+        except Exception:
             log.exception("event=audit.write_failed request_id=%s", context.request_id)
 
 

@@ -63,7 +63,10 @@ class AuditLog:
         for r in records:
             log.info(
                 "event=audit.mutation actor=%s operation=%s outcome=%s request_id=%s",
-                r.actor, r.operation, r.outcome, r.request_id,
+                r.actor,
+                r.operation,
+                r.outcome,
+                r.request_id,
             )
 
     async def page(

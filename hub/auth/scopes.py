@@ -30,9 +30,7 @@ def allows_incident(principal: Principal, incident: Incident) -> bool:
 
 def check_incident(principal: Principal, incident: Incident) -> None:
     if not allows_incident(principal, incident):
-        raise Forbidden(
-            f"{incident.ref} is outside this token's scope", id=incident.id
-        )
+        raise Forbidden(f"{incident.ref} is outside this token's scope", id=incident.id)
 
 
 def check_team(principal: Principal, team: Team) -> None:
@@ -47,9 +45,7 @@ def allows_event(principal: Principal, event: Event) -> bool:
     return in_region or any(t in principal.team_ids for t in event.team_ids)
 
 
-def check_subscription(
-    principal: Principal, *, region_id: str | None, team: Team | None
-) -> None:
+def check_subscription(principal: Principal, *, region_id: str | None, team: Team | None) -> None:
     """Refuse a subscription to a region or team wholly outside the scope."""
     if not principal.scoped:
         return

@@ -62,7 +62,9 @@ class TokenService:
         await self._check_scope(data)
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = await self._store(data.model_copy(update={"expires_at": expires}), secret, actor)
-        log.info("event=auth.token_created name=%s role=%s actor=%s", token.name, token.role, actor)
+        log.info(
+            "event=auth.token_created name=%s role=%s actor=%s", token.name, token.role, actor
+        )
         return secret, token
 
     async def ensure(self, *, data: ApiTokenCreate, secret: str, actor: str) -> ApiToken:
@@ -87,7 +89,8 @@ class TokenService:
     async def _check_scope(self, data: ApiTokenCreate) -> None:
         regions = await self._teams.regions.get_many(data.region_ids)
         teams = await self._teams.teams.get_many(data.team_ids)
-        for kind, ids, found in (("region", data.region_ids, regions), ("team", data.team_ids, teams)):
+        checks = (("region", data.region_ids, regions), ("team", data.team_ids, teams))
+        for kind, ids, found in checks:
             missing = [i for i, f in zip(ids, found, strict=True) if f is None]
             if missing:
                 raise NotFound(f"no {kind} with id {missing[0]!r}", id=missing[0])
@@ -123,9 +126,7 @@ class TokenService:
         token = await self.repo.get(token_id)
         if token.revoked_at is None:
             now = self._clock.now()
-            await self.repo.collection.update_one(
-                {"id": token_id}, {"$set": {"revoked_at": now}}
-            )
+            await self.repo.collection.update_one({"id": token_id}, {"$set": {"revoked_at": now}})
             token = token.model_copy(update={"revoked_at": now})
         log.info("event=auth.token_revoked name=%s actor=%s", token.name, actor)
         return token

@@ -8,8 +8,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from hub.errors import NotFound
-from hub.storage import ids
-from hub.storage import pages
+from hub.storage import ids, pages
 from hub.storage.collection import Collection
 from hub.storage.pages import Order, Page, PageRequest
 
@@ -42,9 +41,7 @@ class Repository(Generic[M]):
         docs = await self.collection.find(query, **options)  # type: ignore[arg-type]
         return [self.model.model_validate(d) for d in docs]
 
-    async def page(
-        self, query: Mapping[str, Any], order: Order, request: PageRequest
-    ) -> Page[M]:
+    async def page(self, query: Mapping[str, Any], order: Order, request: PageRequest) -> Page[M]:
         """One page in ``order`` (ties broken by id); the count is read on demand."""
         docs, cursors, has_next, has_previous = await pages.fetch(
             self.collection, query, order, request

@@ -152,6 +152,7 @@ class IncidentType:
         """The postmortem drafted when the incident resolved."""
         found = await info.context.loaders.postmortem.load(str(self.id))
         return ArticleType.from_model(found) if found else None
+
     @described.field("This severity's response protocol, checked against now")
     def protocol(self, info: Info[Context, None]) -> ProtocolType:
         assert self.model is not None, "built by from_model"

@@ -11,11 +11,9 @@ from strawberry.types import Info
 from hub.escalation import models as em
 from hub.knowledge import models as km
 from hub.knowledge import revisions
-from schema.types.enums import ArticleKindEnum, TargetKindEnum
-from schema.types.teams import ServiceType
-
 from schema.context import Context
 from schema.types.enums import ArticleKindEnum, TargetKindEnum
+from schema.types.teams import ServiceType
 
 if TYPE_CHECKING:
     from schema.types.incidents import IncidentType

@@ -24,8 +24,12 @@ def install() -> None:
 async def run_node(script: str, *args: str, timeout: float = 120) -> Any:
     """Run ``tests/js/<script>`` and parse what it prints as JSON."""
     proc = await asyncio.create_subprocess_exec(
-        "node", str(JS / script), *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=JS,
+        "node",
+        str(JS / script),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=JS,
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)

@@ -39,8 +39,11 @@ async def world(api: httpx.AsyncClient, demo: DemoData) -> dict[str, dict]:
 async def test_a_token_is_shown_once_and_stored_only_as_a_hash(
     api: httpx.AsyncClient, hub: Hub
 ) -> None:
-    created = await gql(api, """mutation { createApiToken(input: {name: "ci-bot",
-        role: AUTOMATION}) { token apiToken { id name role prefix expiresAt } } }""")
+    created = await gql(
+        api,
+        """mutation { createApiToken(input: {name: "ci-bot",
+        role: AUTOMATION}) { token apiToken { id name role prefix expiresAt } } }""",
+    )
     secret = created["createApiToken"]["token"]
     record = created["createApiToken"]["apiToken"]
 
@@ -61,22 +64,28 @@ async def test_revoked_and_expired_tokens_are_refused(api: httpx.AsyncClient, hu
     expired = await bearer(hub, "expired")
     tokens = await gql(api, "{ apiTokens { nodes { id name } } }")
     ids = {t["name"]: t["id"] for t in tokens["apiTokens"]["nodes"]}
-    await gql(api, "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
-              {"id": ids["short-lived"]})
+    await gql(
+        api,
+        "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
+        {"id": ids["short-lived"]},
+    )
     past = datetime.now(UTC) - timedelta(minutes=1)
-    await hub.tokens.repo.collection.update_one({"name": "expired"},
-                                                {"$set": {"expires_at": past}})
+    await hub.tokens.repo.collection.update_one(
+        {"name": "expired"}, {"$set": {"expires_at": past}}
+    )
 
     for headers in (revoked, expired):
-        response = await api.post("/graphql", json={"query": "{ me { actor } }"},
-                                  headers=headers)
+        response = await api.post("/graphql", json={"query": "{ me { actor } }"}, headers=headers)
         assert response.status_code == 401
 
 
 async def test_a_token_expiry_must_lie_ahead(api: httpx.AsyncClient) -> None:
     with pytest.raises(GraphQLFailed) as failed:
-        await gql(api, """mutation { createApiToken(input: {name: "old", role: VIEWER,
-            expiresAt: "2001-01-01T00:00:00Z"}) { token } }""")
+        await gql(
+            api,
+            """mutation { createApiToken(input: {name: "old", role: VIEWER,
+            expiresAt: "2001-01-01T00:00:00Z"}) { token } }""",
+        )
 
     assert failed.value.codes == ["BAD_USER_INPUT"]
 
@@ -94,10 +103,16 @@ async def test_demo_seeds_the_documented_tokens(api: httpx.AsyncClient, hub: Hub
     await seed(hub)
 
     answers = {}
-    for secret in ["demo-admin-token", "demo-responder-token", "demo-viewer-token",
-                   "demo-automation-token", "demo-london-responder-token"]:
-        me = await gql(api, "{ me { actor role regionIds } }",
-                       headers={"Authorization": f"Bearer {secret}"})
+    for secret in [
+        "demo-admin-token",
+        "demo-responder-token",
+        "demo-viewer-token",
+        "demo-automation-token",
+        "demo-london-responder-token",
+    ]:
+        me = await gql(
+            api, "{ me { actor role regionIds } }", headers={"Authorization": f"Bearer {secret}"}
+        )
         answers[secret] = me["me"]
     assert answers["demo-admin-token"]["role"] == "ADMIN"
     assert answers["demo-viewer-token"]["role"] == "VIEWER"
@@ -116,14 +131,26 @@ async def test_region_scoped_token_reads_only_its_region(
         api, LIST, {"filter": {"regionIds": [demo.region_ids["Singapore"]]}}, headers=london
     )
     with pytest.raises(GraphQLFailed) as direct:
-        await gql(api, "query($id: ID!) { incident(id: $id) { ref } }",
-                  {"id": world["apac"]["id"]}, headers=london)
-    entities = await api.post("/graphql", headers=london, json={
-        "query": "query($r: [_Any!]!) { _entities(representations: $r) "
-                 "{ ... on Incident { ref } } }",
-        "variables": {"r": [{"__typename": "Incident", "id": world["apac"]["id"]},
-                            {"__typename": "Incident", "id": world["emea"]["id"]}]},
-    })
+        await gql(
+            api,
+            "query($id: ID!) { incident(id: $id) { ref } }",
+            {"id": world["apac"]["id"]},
+            headers=london,
+        )
+    entities = await api.post(
+        "/graphql",
+        headers=london,
+        json={
+            "query": "query($r: [_Any!]!) { _entities(representations: $r) "
+            "{ ... on Incident { ref } } }",
+            "variables": {
+                "r": [
+                    {"__typename": "Incident", "id": world["apac"]["id"]},
+                    {"__typename": "Incident", "id": world["emea"]["id"]},
+                ]
+            },
+        },
+    )
 
     assert [i["ref"] for i in listed["incidents"]["nodes"]] == [world["emea"]["ref"]]
     assert listed["incidents"]["totalCount"] == 1
@@ -142,11 +169,11 @@ async def test_region_scoped_token_writes_only_in_its_region(
     with pytest.raises(GraphQLFailed) as ack_apac:
         await gql(api, ACK, {"id": world["apac"]["id"]}, headers=london)
     with pytest.raises(GraphQLFailed) as declare_apac:
-        await gql(api, DECLARE, {"team": demo.team_ids["sre-apac"], "title": "x"},
-                  headers=london)
+        await gql(api, DECLARE, {"team": demo.team_ids["sre-apac"], "title": "x"}, headers=london)
     with pytest.raises(GraphQLFailed) as unscoped_write:
-        await gql(api, 'mutation { createKnowledgeArticle(input: {title: "x"}) { id } }',
-                  headers=london)
+        await gql(
+            api, 'mutation { createKnowledgeArticle(input: {title: "x"}) { id } }', headers=london
+        )
     acked = await gql(api, ACK, {"id": world["emea"]["id"]}, headers=london)
 
     assert ack_apac.value.codes == ["FORBIDDEN"]
@@ -215,18 +242,45 @@ async def test_every_mutation_is_audited_with_its_actor_and_outcome(
 ) -> None:
     olivia = as_actor("olivia")
     viewer = await bearer(hub, "watcher", "viewer")
-    incident = (await gql(api, DECLARE, {"team": demo.team_ids["sre-emea"], "title": "x"},
-                          headers=olivia))["declareIncident"]
+    incident = (
+        await gql(api, DECLARE, {"team": demo.team_ids["sre-emea"], "title": "x"}, headers=olivia)
+    )["declareIncident"]
     with pytest.raises(GraphQLFailed):
         await gql(api, ACK, {"id": incident["id"]}, headers=viewer)
 
-    log = await gql(api, "{ auditLog { nodes { actor role operation outcome targetIds } } }",
-                    headers=AUTH)
+    log = await gql(
+        api, "{ auditLog { nodes { actor role operation outcome targetIds } } }", headers=AUTH
+    )
 
     assert incident["timeline"][0]["actor"] == "olivia"
     assert log["auditLog"]["nodes"] == [
-        {"actor": "watcher", "role": "viewer", "operation": "acknowledgeIncident",
-         "outcome": "FORBIDDEN", "targetIds": [incident["id"]]},
-        {"actor": "olivia", "role": "responder", "operation": "declareIncident",
-         "outcome": "OK", "targetIds": [demo.team_ids["sre-emea"]]},
+        {
+            "actor": "watcher",
+            "role": "viewer",
+            "operation": "acknowledgeIncident",
+            "outcome": "FORBIDDEN",
+            "targetIds": [incident["id"]],
+        },
+        {
+            "actor": "olivia",
+            "role": "responder",
+            "operation": "declareIncident",
+            "outcome": "OK",
+            "targetIds": [demo.team_ids["sre-emea"]],
+        },
     ]
+
+
+async def test_the_calendar_feed_checks_its_token_and_scope(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
+    london = await bearer(hub, "london-cal", "viewer", region_ids=[demo.region_ids["London"]])
+    secret = london["Authorization"].removeprefix("Bearer ")
+
+    unknown = await api.get("/calendar/London.ics", params={"token": "guessed"})
+    outside = await api.get("/calendar/Singapore.ics", params={"token": secret})
+    inside = await api.get("/calendar/London.ics", params={"token": secret})
+
+    assert unknown.status_code == 401
+    assert outside.status_code == 403
+    assert inside.status_code == 200

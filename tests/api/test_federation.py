@@ -19,8 +19,11 @@ query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Incident { i
 
 async def compose(sdl: str) -> dict:
     proc = await asyncio.create_subprocess_exec(
-        "node", str(JS / "compose.mjs"), cwd=JS,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        "node",
+        str(JS / "compose.mjs"),
+        cwd=JS,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
     )
     out, _ = await asyncio.wait_for(proc.communicate(sdl.encode()), 60)
     assert proc.returncode == 0
@@ -36,8 +39,14 @@ async def test_hub_sdl_composes_with_a_subgraph_that_extends_incident(
 
     assert composed.get("errors") is None
     assert {"ref", "team", "ticket"} <= set(composed["incidentFields"])
-    for entity in ["Incident", "Team", "Service", "Region", "KnowledgeArticle",
-                   "EscalationPolicy"]:
+    for entity in [
+        "Incident",
+        "Team",
+        "Service",
+        "Region",
+        "KnowledgeArticle",
+        "EscalationPolicy",
+    ]:
         assert f'type {entity}\n  @join__type(graph: HUB, key: "id")' in composed["supergraph"]
 
 
@@ -66,7 +75,7 @@ async def test_entities_resolve_each_representation_on_its_own_case_f1(
 ) -> None:
     declared = await gql(
         api,
-        "mutation($t: ID!) { declareIncident(input: {title: \"F1\", teamId: $t}) { id ref } }",
+        'mutation($t: ID!) { declareIncident(input: {title: "F1", teamId: $t}) { id ref } }',
         {"t": demo.team_ids["sre-apac"]},
     )
     incident = declared["declareIncident"]

@@ -59,12 +59,15 @@ async def test_get_query_with_a_json_content_type_still_works_case_h2(
 
 
 async def test_graphql_response_media_type_is_used_when_accepted(api: httpx.AsyncClient) -> None:
-    ok = await api.post("/graphql", json={"query": "{ __typename }"},
-                        headers={"accept": GRAPHQL_RESPONSE})
-    broken = await api.post("/graphql", json={"query": "{ nope }"},
-                            headers={"accept": GRAPHQL_RESPONSE})
-    legacy = await api.post("/graphql", json={"query": "{ nope }"},
-                            headers={"accept": "application/json"})
+    ok = await api.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"accept": GRAPHQL_RESPONSE}
+    )
+    broken = await api.post(
+        "/graphql", json={"query": "{ nope }"}, headers={"accept": GRAPHQL_RESPONSE}
+    )
+    legacy = await api.post(
+        "/graphql", json={"query": "{ nope }"}, headers={"accept": "application/json"}
+    )
 
     assert ok.headers["content-type"].startswith(GRAPHQL_RESPONSE)
     assert ok.status_code == 200
@@ -75,8 +78,9 @@ async def test_graphql_response_media_type_is_used_when_accepted(api: httpx.Asyn
 
 
 async def test_unacceptable_accept_header_is_406(api: httpx.AsyncClient) -> None:
-    response = await api.post("/graphql", json={"query": "{ __typename }"},
-                              headers={"accept": "text/csv"})
+    response = await api.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"accept": "text/csv"}
+    )
 
     assert response.status_code == 406
 
@@ -88,8 +92,9 @@ async def test_requests_without_a_valid_token_are_401(hub: Hub) -> None:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
         missing = await client.post("/graphql", json={"query": "{ __typename }"})
-        wrong = await client.post("/graphql", json={"query": "{ __typename }"},
-                                  headers={"Authorization": "Bearer nope"})
+        wrong = await client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"Authorization": "Bearer nope"}
+        )
         ide = await client.get("/graphql", headers={"accept": "text/html"})
         health = await client.get("/healthz")
 
@@ -109,8 +114,11 @@ async def test_unexpected_failures_are_masked_and_carry_the_request_id(
 
     monkeypatch.setattr(hub.teams, "page_regions", broken)
 
-    response = await api.post("/graphql", json={"query": "{ regions { totalCount } }"},
-                              headers={"X-Request-Id": "trace-12345678"})
+    response = await api.post(
+        "/graphql",
+        json={"query": "{ regions { totalCount } }"},
+        headers={"X-Request-Id": "trace-12345678"},
+    )
 
     error = response.json()["errors"][0]
     assert "secret" not in response.text

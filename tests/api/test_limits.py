@@ -10,8 +10,10 @@ from hub.core import Hub
 from hub.demo import DemoData
 from tests.conftest import AUTH, GraphQLFailed, gql, make_settings
 
-DEEP = "{ teams { nodes { region { name } services { team { services { team { services " \
-       "{ team { services { team { services { team { name } } } } } } } } } } } } }"
+DEEP = (
+    "{ teams { nodes { region { name } services { team { services { team { services "
+    "{ team { services { team { services { team { name } } } } } } } } } } } } }"
+)
 
 
 async def refusal(api: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
@@ -49,8 +51,9 @@ async def test_many_aliases_are_refused_before_any_mutation_runs(
 async def test_page_size_over_the_limit_is_refused_even_in_a_variable(
     api: httpx.AsyncClient,
 ) -> None:
-    error = await refusal(api, "query($n: Int) { incidents(first: $n) { totalCount } }",
-                          {"n": 5000})
+    error = await refusal(
+        api, "query($n: Int) { incidents(first: $n) { totalCount } }", {"n": 5000}
+    )
 
     assert error["extensions"]["limit"] == "maxPageSize"
     assert "5000" in error["message"]
@@ -82,8 +85,9 @@ async def test_introspection_can_be_switched_off() -> None:
     await hub.start(run_scheduler=False)
     transport = httpx.ASGITransport(app=create_app(hub.settings, hub=hub))
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test",
-                                     headers=AUTH) as api:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://hub.test", headers=AUTH
+        ) as api:
             with pytest.raises(GraphQLFailed):
                 await gql(api, "{ __schema { queryType { name } } }")
             assert await gql(api, "{ __typename }") == {"__typename": "Query"}

@@ -23,8 +23,11 @@ TEAMS = """query($first: Int, $after: String, $last: Int, $before: String) {
 async def teams(hub: Hub, demo: DemoData) -> list[str]:
     # Seven teams with the same name: only the id can order them.
     for n in range(7):
-        await hub.teams.create_team(data=TeamCreate(
-            name="Same name", slug=f"twin-{n}", region_id=demo.region_ids["London"]))
+        await hub.teams.create_team(
+            data=TeamCreate(
+                name="Same name", slug=f"twin-{n}", region_id=demo.region_ids["London"]
+            )
+        )
     found = await hub.teams.teams.find({}, sort=[("name", 1), ("_id", 1)])
     return [t.slug for t in found]
 
@@ -62,18 +65,26 @@ async def test_items_written_between_pages_do_not_shift_the_next_page(
     api: httpx.AsyncClient, hub: Hub, demo: DemoData, teams: list[str]
 ) -> None:
     first = (await gql(api, TEAMS, {"first": 4}))["teams"]
-    await hub.teams.create_team(data=TeamCreate(
-        name="AAA first of all", slug="newcomer", region_id=demo.region_ids["London"]))
+    await hub.teams.create_team(
+        data=TeamCreate(
+            name="AAA first of all", slug="newcomer", region_id=demo.region_ids["London"]
+        )
+    )
 
-    second = (await gql(api, TEAMS, {"first": 4, "after": first["pageInfo"]["endCursor"]}))
+    second = await gql(api, TEAMS, {"first": 4, "after": first["pageInfo"]["endCursor"]})
 
     assert [e["node"]["slug"] for e in second["teams"]["edges"]] == teams[4:8]
 
 
 @pytest.mark.parametrize(
     "args",
-    [{"after": "bm90LWEtY3Vyc29y"}, {"after": "%%%"}, {"first": 2, "last": 2},
-     {"first": -1}, {"first": 101}],
+    [
+        {"after": "bm90LWEtY3Vyc29y"},
+        {"after": "%%%"},
+        {"first": 2, "last": 2},
+        {"first": -1},
+        {"first": 101},
+    ],
 )
 async def test_bad_page_arguments_are_bad_input(
     api: httpx.AsyncClient, teams: list[str], args: dict
@@ -98,13 +109,24 @@ async def test_a_cursor_from_another_list_is_refused(
 
 @pytest.mark.parametrize(
     "field",
-    ["regions", "teams", "services", "knowledgeArticles", "escalationPolicies",
-     "incidents", "apiTokens", "auditLog"],
+    [
+        "regions",
+        "teams",
+        "services",
+        "knowledgeArticles",
+        "escalationPolicies",
+        "incidents",
+        "apiTokens",
+        "auditLog",
+    ],
 )
 async def test_every_list_is_a_connection(
     api: httpx.AsyncClient, demo: DemoData, field: str
 ) -> None:
-    data = await gql(api, f"{{ {field}(last: 1) {{ totalCount nodes {{ __typename }} "
-                          "pageInfo { hasPreviousPage } } }")
+    data = await gql(
+        api,
+        f"{{ {field}(last: 1) {{ totalCount nodes {{ __typename }} "
+        "pageInfo { hasPreviousPage } } }",
+    )
 
     assert data[field]["totalCount"] >= len(data[field]["nodes"])

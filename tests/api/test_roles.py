@@ -63,7 +63,8 @@ def sample(kind: Any) -> Any:
 def document(name: str) -> tuple[str, dict[str, Any]]:
     field = SCHEMA.mutation_type.fields[name]  # type: ignore[union-attr]
     required = {
-        arg_name: arg for arg_name, arg in field.args.items()
+        arg_name: arg
+        for arg_name, arg in field.args.items()
         if isinstance(arg.type, GraphQLNonNull)
     }
     params = ", ".join(f"${a}: {arg.type}" for a, arg in required.items())

@@ -24,22 +24,43 @@ PAGE = """query($n: Int!) {
 
 
 def incident_docs(demo: DemoData, count: int) -> list[dict]:
-    teams = [("sre-apac", "Singapore", "search", "mei"), ("sre-emea", "London", "checkout",
-             "olivia"), ("sre-amer", "San Francisco", "payments-api", "sam")]
+    teams = [
+        ("sre-apac", "Singapore", "search", "mei"),
+        ("sre-emea", "London", "checkout", "olivia"),
+        ("sre-amer", "San Francisco", "payments-api", "sam"),
+    ]
     start = datetime(2025, 1, 1, tzinfo=UTC)
     docs = []
     for n in range(1, count + 1):
         slug, region, service, lead = teams[n % 3]
         at = start + timedelta(minutes=n)
-        docs.append({
-            "id": new_id(), "number": n, "title": f"incident {n}", "severity": "SEV3",
-            "category": "OTHER", "status": "TRIGGERED", "status_times": {"TRIGGERED": at},
-            "team_id": demo.team_ids[slug], "region_id": demo.region_ids[region],
-            "service_ids": [demo.service_ids[service]],
-            "responders": [{"handle": lead, "role": "commander", "team_id": demo.team_ids[slug],
-                            "assigned_at": at, "assigned_by": "tests"}],
-            "declared_by": "tests", "created_at": at, "updated_at": at, "version": 1,
-        })
+        docs.append(
+            {
+                "id": new_id(),
+                "number": n,
+                "title": f"incident {n}",
+                "severity": "SEV3",
+                "category": "OTHER",
+                "status": "TRIGGERED",
+                "status_times": {"TRIGGERED": at},
+                "team_id": demo.team_ids[slug],
+                "region_id": demo.region_ids[region],
+                "service_ids": [demo.service_ids[service]],
+                "responders": [
+                    {
+                        "handle": lead,
+                        "role": "commander",
+                        "team_id": demo.team_ids[slug],
+                        "assigned_at": at,
+                        "assigned_by": "tests",
+                    }
+                ],
+                "declared_by": "tests",
+                "created_at": at,
+                "updated_at": at,
+                "version": 1,
+            }
+        )
     return docs
 
 

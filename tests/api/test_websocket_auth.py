@@ -33,8 +33,7 @@ async def closed_with(ws: Any, *sent: dict[str, Any]) -> tuple[int | None, list[
 
 
 def subscribe(query: str = EVENTS, **variables: Any) -> dict[str, Any]:
-    return {"id": "1", "type": "subscribe",
-            "payload": {"query": query, "variables": variables}}
+    return {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
 
 
 @pytest.fixture
@@ -96,8 +95,7 @@ async def test_a_valid_token_receives_events(
 async def test_region_scoped_token_cannot_subscribe_outside_its_region(
     live_hub: LiveServer, hub: Hub, demo: DemoData
 ) -> None:
-    london = await bearer(hub, "london-watch", "viewer",
-                          region_ids=[demo.region_ids["London"]])
+    london = await bearer(hub, "london-watch", "viewer", region_ids=[demo.region_ids["London"]])
     async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": london}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
