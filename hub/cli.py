@@ -52,6 +52,9 @@ def serve(
             log.info("event=demo.url kind=ingest source=%s url=%s/ingest/%s/%s",
                      source, base, source, key)
         log.info("event=demo.url kind=graphiql url=%s/graphql", base)
+        log.info("event=demo.tokens admin=demo-admin-token responder=demo-responder-token "
+                 "viewer=demo-viewer-token automation=demo-automation-token "
+                 "london_responder=demo-london-responder-token")
     from hub.http.server import HubServer
 
     config = uvicorn.Config(

@@ -19,6 +19,8 @@ from hub.alerts.sns import SubscriptionConfirmer
 from hub.analytics.availability import AvailabilityReport
 from hub.analytics.impacts import ImpactService
 from hub.analytics.metrics import IncidentMetrics
+from hub.auth.audit import AuditLog
+from hub.auth.tokens import TokenService, admin_token
 from hub.clock import Clock, SystemClock
 from hub.escalation.service import PolicyService
 from hub.escalation.system import EscalationSystem
@@ -88,6 +90,8 @@ class Hub:
         self.integrations = IntegrationService(self.db, self.clock, self.teams)
         self.scheduler = Scheduler(self.db, self.clock)
         self.reactions = Reactions(self.db, self.events, self.feed, self.clock)
+        self.tokens = TokenService(self.db, self.clock, self.teams)
+        self.audit = AuditLog(self.db, self.clock)
         self.routing = RoutingService(self.db, self.clock, self.teams)
         # ``http``: the client outbound calls use (an httpx.AsyncClient).
         sns = SubscriptionConfirmer(settings.sns_subscribe_url_pattern, http)
@@ -155,6 +159,9 @@ class Hub:
             OUTBOX_COLLECTIONS, self.clock, age=STUCK_OUTBOX_AGE, every=STUCK_OUTBOX_AGE.seconds
         )
         await self.feed.start()
+        if self.settings.admin_token is not None:
+            secret = self.settings.admin_token.get_secret_value()
+            await self.tokens.ensure(data=admin_token(), secret=secret, actor="settings")
         await self.indexer.start()
         await self.reactions.prepare()
         if run_scheduler:

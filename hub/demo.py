@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from hub.alerts.sources import SOURCES
+from hub.auth.demo_tokens import seed_demo_tokens
 from hub.core import Hub
 from hub.escalation.conditions import Condition, HoursClause
 from hub.escalation.models import (
@@ -96,6 +97,7 @@ async def seed(hub: Hub) -> DemoData:
     out = DemoData()
     if await hub.teams.region_by_name("Singapore") is not None:
         log.info("event=demo.already_seeded database=%s", hub.db.name)
+        await seed_demo_tokens(hub.tokens, hub.teams)
         return out
     for data in REGIONS:
         out.region_ids[data.name] = (await hub.teams.create_region(data=data)).id
@@ -120,6 +122,7 @@ async def seed(hub: Hub) -> DemoData:
     await hub.teams.update_team(
         team_id=out.team_ids["sre-apac"], data=TeamUpdate(escalation_policy_id=policy.id)
     )
+    await seed_demo_tokens(hub.tokens, hub.teams)
     # The rotation exists only now: store its coming shift ends at once
     # rather than at the next planning round.
     await hub.shifts.plan()

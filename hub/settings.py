@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     # Seconds an outbound escalation webhook may take before the attempt fails.
     webhook_timeout: float = Field(default=10.0, gt=0, le=120)
 
+    # GraphQL limits, each checked before an operation runs.
+    introspection: bool = True
+    max_query_depth: int = Field(default=12, ge=2, le=100)
+    max_query_aliases: int = Field(default=30, ge=0, le=1000)
+    # Fields a query may select, each counted once per item its lists can return.
+    max_query_cost: int = Field(default=50_000, ge=10)
+    max_page_size: int = Field(default=100, ge=1, le=5000)
+
     # GraphQL over websockets: seconds a client has to send connection_init.
     ws_init_timeout: float = Field(default=10.0, gt=0)
     # Server pings over graphql-transport-ws, and how long a pong may take.

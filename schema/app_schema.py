@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    DisableIntrospection,
     ParserCache,
-    QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from hub.settings import Settings
 from schema.alerts import AlertMutations, AlertQueries
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
+from schema.auth import AuthMutations, AuthQueries
 from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
 from schema.escalation import EscalationMutations, EscalationQueries
@@ -22,6 +26,8 @@ from schema.events import EventSubscriptions
 from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
+from schema.limits import Limits, QueryLimits
+from schema.permissions import AccessControl
 from schema.teams import TeamMutations, TeamQueries
 from schema.types.escalation import PolicyType
 from schema.types.handoffs import HandoffType
@@ -40,6 +46,7 @@ Query = merge_types(
         AnalyticsQueries,
         EscalationQueries,
         AlertQueries,
+        AuthQueries,
     ),
 )
 Mutation = merge_types(
@@ -53,12 +60,19 @@ Mutation = merge_types(
         AnalyticsMutations,
         EscalationMutations,
         AlertMutations,
+        AuthMutations,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscriptions, HandoffSubscriptions))
 
 ENTITY_TYPES = [
-    IncidentType, TeamType, RegionType, ServiceType, ArticleType, PolicyType, HandoffType
+    IncidentType,
+    TeamType,
+    RegionType,
+    ServiceType,
+    ArticleType,
+    PolicyType,
+    HandoffType,
 ]
 
 
@@ -72,18 +86,22 @@ class HubSchema(strawberry.federation.Schema):
         map_errors(errors, getattr(context, "request_id", "-"))
 
 
-def build_schema() -> HubSchema:
+def build_schema(settings: Settings | None = None) -> HubSchema:
+    limits = Limits.of(settings) if settings is not None else Limits()
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: QueryLimits(limits),
+        AccessControl,
+        # Repeated documents skip parsing and validation (about 0.6 ms each
+        # for a list query).
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
+    if settings is not None and not settings.introspection:
+        extensions.append(DisableIntrospection)
     return HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=ENTITY_TYPES,
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=12),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            # Repeated documents skip parsing and validation (about 0.6 ms
-            # each for a list query).
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-        ],
+        extensions=extensions,
     )

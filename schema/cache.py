@@ -24,10 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.core import Hub
 from hub.events import version
+from schema.context import request_id_from
 
 log = logging.getLogger(__name__)
 
-SCOPE_HEADERS = (b"authorization", b"x-hub-actor", b"cookie")
+# Headers that change the answer: who asks, and the media type they accept.
+SCOPE_HEADERS = (b"authorization", b"cookie", b"accept")
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -77,10 +79,24 @@ class ResponseCache:
             return "other", None
         if kind != "query":
             return kind, None
+        variables = request.get("variables")
+        extensions = request.get("extensions")
+        well_formed = (
+            isinstance(variables, dict | None)
+            and isinstance(op, str | None)
+            and isinstance(extensions, dict | None)
+        )
+        if not well_formed:
+            # Malformed requests go to the router, which refuses them; they
+            # must never match a well-formed request's cached answer.
+            return "other", None
         headers = dict(scope["headers"])
+        if b"json" not in headers.get(b"content-type", b""):
+            return "other", None  # the router answers those, with its own status
         who = tuple(headers.get(h) for h in SCOPE_HEADERS)
-        variables = orjson.dumps(request.get("variables") or {}, option=orjson.OPT_SORT_KEYS)
-        return "query", (query, variables, op, who)
+        sort = orjson.OPT_SORT_KEYS
+        parts = (orjson.dumps(variables or {}, option=sort), orjson.dumps(extensions, option=sort))
+        return "query", (query, *parts, op, who)
 
     def _bumping(self, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
@@ -98,17 +114,17 @@ class ResponseCache:
         key = (*base, await version.current(self.hub.db))
         found = self._entries.get(key)
         if found is not None and time.monotonic() - found[0] < self.max_age:
-            await _send(send, found[1])
+            await _send(send, found[1], scope)
             return
         waiting = self._inflight.get(key)
         if waiting is not None:
-            await _send(send, await asyncio.shield(waiting))
+            await _send(send, await asyncio.shield(waiting), scope)
             return
         future: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
             response = await self._run(scope, receive)
-            future.set_result(response)
+            future.set_result(_shared(response))
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: waiters re-raise it themselves
@@ -116,7 +132,7 @@ class ResponseCache:
         finally:
             del self._inflight[key]
         if response[0] == 200 and b'"errors"' not in response[2]:
-            self._entries[key] = (time.monotonic(), response)
+            self._entries[key] = (time.monotonic(), _shared(response))
             if len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         await _send(send, response)
@@ -164,7 +180,17 @@ def _replayer(body: bytes) -> Receive:
     return receive
 
 
-async def _send(send: Send, response: Response) -> None:
+def _shared(response: Response) -> Response:
+    """``response`` without the request id of the request that produced it."""
     status, headers, body = response
+    return status, [(k, v) for k, v in headers if k.lower() != b"x-request-id"], body
+
+
+async def _send(send: Send, response: Response, scope: Scope | None = None) -> None:
+    status, headers, body = response
+    if scope is not None:
+        # A shared answer still names this request, as every answer does.
+        asked = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers = [*headers, (b"x-request-id", request_id_from(asked or None).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -2,31 +2,60 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.fastapi import BaseContext
 
+from hub.auth.models import Principal
 from hub.core import Hub
+from hub.errors import Unauthenticated
 from schema.loaders import Loaders
 
+__all__ = ["Context", "Info", "Principal", "request_id_from"]
 
-@dataclass
-class Principal:
-    actor: str
-    role: str = "admin"
-    region_ids: tuple[str, ...] = ()
-    team_ids: tuple[str, ...] = ()
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def request_id_from(header: str | None) -> str:
+    """The caller's request id when it is a sane one, else a fresh id."""
+    if header and _REQUEST_ID.match(header):
+        return header
+    return uuid.uuid4().hex[:16]
 
 
 class Context(BaseContext):
-    def __init__(self, hub: Hub, principal: Principal, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        hub: Hub,
+        principal: Principal | None = None,
+        request_id: str | None = None,
+        *,
+        auth_error: str | None = None,
+    ) -> None:
         super().__init__()
         self.hub = hub
-        self.principal = principal
+        self._principal = principal
+        self.auth_error = auth_error
         self.request_id = request_id or uuid.uuid4().hex[:16]
         self.loaders = Loaders(hub)
+
+    @property
+    def authenticated(self) -> bool:
+        return self._principal is not None
+
+    @property
+    def principal(self) -> Principal:
+        """Who is asking; reading it on an unauthenticated request refuses it."""
+        if self._principal is None:
+            raise Unauthenticated(self.auth_error or "this request carries no API token")
+        return self._principal
+
+    @principal.setter
+    def principal(self, value: Principal) -> None:
+        self._principal = value
 
 
 @dataclass

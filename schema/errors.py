@@ -9,10 +9,14 @@ logged with the request id that the client also receives.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from pydantic import ValidationError
+from strawberry.types import ExecutionContext
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from hub.errors import BadInput, HubError
 
@@ -37,16 +41,59 @@ def to_graphql_error(error: GraphQLError, request_id: str) -> GraphQLError:
     if isinstance(original, HubError):
         extensions: dict[str, Any] = {"code": original.code, **_public(original.details)}
         return _copy(error, original.message, extensions)
+    if _bad_variable(error):
+        return _copy(error, error.message, {"code": BadInput.code})
     if original is None:
         # Parse and validation errors: already safe, worth a code of their own.
         code = error.extensions.get("code") if error.extensions else None
-        return _copy(error, error.message, {**(error.extensions or {}),
-                                            "code": code or "GRAPHQL_VALIDATION_FAILED"})
+        return _copy(
+            error,
+            error.message,
+            {**(error.extensions or {}), "code": code or "GRAPHQL_VALIDATION_FAILED"},
+        )
     log.error(
         "event=graphql.unexpected_error request_id=%s path=%s error=%r",
-        request_id, error.path, original, exc_info=original,
+        request_id,
+        error.path,
+        original,
+        exc_info=original,
     )
     return _copy(error, MASKED, {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+
+
+def _bad_variable(error: GraphQLError) -> bool:
+    # Variable values that do not coerce: the error points at the definition,
+    # whatever the scalar raised on the way.
+    return any(isinstance(n, VariableDefinitionNode) for n in error.nodes or ())
+
+
+def code_of(error: GraphQLError) -> str:
+    """The code a client will see for ``error``, before or after mapping."""
+    original = error.original_error
+    if isinstance(original, ValidationError) or _bad_variable(error):
+        return BadInput.code
+    if isinstance(original, HubError):
+        return original.code
+    if original is None:
+        code = (error.extensions or {}).get("code")
+        return str(code) if code else "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def refuse(execution_context: ExecutionContext, errors: Sequence[GraphQLError]) -> None:
+    """Answer with ``errors`` instead of running the operation at all.
+
+    Called from an ``on_execute`` hook: a result set there is used as is and
+    nothing is resolved. Subscriptions take no such shortcut, so the first
+    error is raised instead and ends the subscription before it starts.
+    """
+    if execution_context.operation_type is OperationType.SUBSCRIPTION:
+        first = errors[0].original_error
+        raise first if first is not None else errors[0]
+    # Strawberry maps errors only for results it produced itself.
+    mapped = list(errors)
+    map_errors(mapped, getattr(execution_context.context, "request_id", "-"))
+    execution_context.result = PreExecutionError(data=None, errors=mapped)
 
 
 def _public(details: dict[str, Any]) -> dict[str, Any]:

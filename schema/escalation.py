@@ -12,6 +12,7 @@ from hub.escalation.models import PolicyCreate, PolicyUpdate
 from hub.escalation.preview import HypotheticalIncident, Preview
 from schema.context import Context
 from schema.inputs import build, given
+from schema.pagination import Connection, connection, page_request
 from schema.types.enums import (
     CategoryEnum,
     HoursSubjectEnum,
@@ -114,8 +115,17 @@ def _preview(found: Preview) -> PreviewType:
 @strawberry.type
 class EscalationQueries:
     @strawberry.field
-    async def escalation_policies(self, info: Info[Context, None]) -> list[PolicyType]:
-        return [PolicyType.from_model(p) for p in await info.context.hub.policies.list()]
+    async def escalation_policies(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PolicyType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.policies.page(request)
+        return connection(page, PolicyType.from_model)
 
     @strawberry.field
     async def escalation_policy(self, info: Info[Context, None], id: strawberry.ID) -> PolicyType:

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
@@ -31,24 +32,30 @@ class EventSubscriptions:
         after: str | None = None,
     ) -> AsyncGenerator[EventType, None]:
         hub = info.context.hub
+        principal = info.context.principal
         query: dict[str, Any] = {"incident_id": {"$ne": None}}
         region_id = None
         if region is not None:
             region_id = (await hub.teams.resolve_region(region)).id
             query["region_ids"] = region_id
+        team = None
         if team_id is not None:
-            await hub.teams.teams.get(str(team_id))
+            team = await hub.teams.teams.get(str(team_id))
             query["team_ids"] = str(team_id)
         if incident_id is not None:
-            await hub.incidents.get(str(incident_id))
+            scopes.check_incident(principal, await hub.incidents.get(str(incident_id)))
             query["incident_id"] = str(incident_id)
+        scopes.check_subscription(principal, region_id=region_id, team=team)
         after_seq = None
         if after is not None:
             retention = timedelta(days=hub.settings.event_retention_days)
             after_seq = await check_cursor(hub.events, hub.clock, after, retention)
         # Arguments are checked above, before the stream exists, so a bad one is
         # an `error` message for this operation rather than a broken stream.
-        return _events(hub, wanted_for(region_id, team_id, incident_id), query, after_seq)
+        wanted = wanted_for(region_id, team_id, incident_id)
+        return _events(
+            hub, lambda e: wanted(e) and scopes.allows_event(principal, e), query, after_seq
+        )
 
 
 def wanted_for(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus
@@ -112,6 +113,7 @@ class HandoffSubscriptions:
     ) -> AsyncGenerator[EventType, None]:
         hub = info.context.hub
         region_id = (await hub.teams.resolve_region(region)).id
+        scopes.check_subscription(info.context.principal, region_id=region_id, team=None)
         after_seq = None
         if after is not None:
             retention = timedelta(days=hub.settings.event_retention_days)

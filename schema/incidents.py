@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.errors import BadInput, NotFound
 from hub.incidents.models import IncidentDeclare, Status
 from hub.incidents.refs import parse_ref
 from hub.incidents.service import IncidentFilter
 from schema.context import Context
 from schema.inputs import build
+from schema.pagination import Connection, connection, page_request
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.incidents import IncidentType
-
-MAX_PAGE = 100
 
 
 @strawberry.input
@@ -48,44 +47,6 @@ class IncidentFilterInput:
         )
 
 
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
-class IncidentEdge:
-    cursor: str
-    node: IncidentType
-
-
-@strawberry.type
-class IncidentConnection:
-    edges: list[IncidentEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @strawberry.field
-    def nodes(self) -> list[IncidentType]:
-        return [e.node for e in self.edges]
-
-
-def _cursor(number: int) -> str:
-    return base64.urlsafe_b64encode(f"inc:{number}".encode()).decode()
-
-
-def _number(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        kind, _, value = text.partition(":")
-        if kind == "inc" and value.isdigit():
-            return int(value)
-    except ValueError:
-        pass
-    raise BadInput(f"{cursor!r} is not an incident cursor", argument="after")
-
-
 @strawberry.input
 class DeclareIncidentInput:
     title: str
@@ -106,26 +67,15 @@ class IncidentQueries:
         self,
         info: Info[Context, None],
         filter: IncidentFilterInput | None = None,
-        first: int = 20,
+        first: int | None = None,
         after: str | None = None,
-    ) -> IncidentConnection:
-        if not 0 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 0 and {MAX_PAGE}", argument="first")
-        flt = (filter or IncidentFilterInput()).to_domain()
-        hub = info.context.hub
-        before = _number(after) if after else None
-        found = await hub.incidents.page(flt, limit=first + 1, before_number=before)
-        total = await hub.incidents.count(flt)
-        edges = [IncidentEdge(cursor=_cursor(i.number), node=IncidentType.from_model(i))
-                 for i in found[:first]]
-        return IncidentConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > first,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=total,
-        )
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[IncidentType]:
+        request = page_request(info, first, after, last, before)
+        flt = scopes.narrow(info.context.principal, (filter or IncidentFilterInput()).to_domain())
+        page = await info.context.hub.incidents.paged(flt, request)
+        return connection(page, IncidentType.from_model)
 
     @strawberry.field(description="One incident, by id or by reference (INC-42)")
     async def incident(
@@ -133,13 +83,16 @@ class IncidentQueries:
     ) -> IncidentType:
         hub = info.context.hub
         if id is not None:
-            return IncidentType.from_model(await hub.incidents.get(str(id)))
-        if ref is not None:
-            found = await hub.incidents.by_number(parse_ref(ref))
-            if found is None:
+            found = await hub.incidents.get(str(id))
+        elif ref is not None:
+            by_number = await hub.incidents.by_number(parse_ref(ref))
+            if by_number is None:
                 raise NotFound(f"no incident {ref!r}", ref=ref)
-            return IncidentType.from_model(found)
-        raise BadInput("give an id or a ref")
+            found = by_number
+        else:
+            raise BadInput("give an id or a ref")
+        scopes.check_incident(info.context.principal, found)
+        return IncidentType.from_model(found)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from hub.knowledge.imports import import_articles
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from schema.context import Context
 from schema.inputs import build, given
+from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ArticleKindEnum
 from schema.types.knowledge import ArticleType, ImportResultType, SearchHitType
 
@@ -57,12 +58,16 @@ class KnowledgeQueries:
         info: Info[Context, None],
         kind: ArticleKindEnum | None = None,  # type: ignore[valid-type]
         tag: str | None = None,
-        first: int = 100,
-    ) -> list[ArticleType]:
-        found = await info.context.hub.knowledge.list(
-            kind=ArticleKind(kind) if kind else None, tag=tag, limit=first
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ArticleType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.knowledge.page(
+            request, kind=ArticleKind(kind) if kind else None, tag=tag
         )
-        return [ArticleType.from_model(a) for a in found]
+        return connection(page, ArticleType.from_model)
 
     @strawberry.field
     async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:

@@ -14,6 +14,7 @@ from hub.teams.models import (
 )
 from schema.context import Context
 from schema.inputs import build, given
+from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ServiceTierEnum, WeekdayEnum
 from schema.types.teams import RegionType, ServiceType, TeamType
 
@@ -77,8 +78,17 @@ class ServiceUpdateInput:
 @strawberry.type
 class TeamQueries:
     @strawberry.field
-    async def regions(self, info: Info[Context, None]) -> list[RegionType]:
-        return [RegionType.from_model(r) for r in await info.context.hub.teams.list_regions()]
+    async def regions(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[RegionType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.teams.page_regions(request)
+        return connection(page, RegionType.from_model)
 
     @strawberry.field(description="A region by id or by name")
     async def region(self, info: Info[Context, None], name: str) -> RegionType:
@@ -86,12 +96,19 @@ class TeamQueries:
 
     @strawberry.field
     async def teams(
-        self, info: Info[Context, None], region_id: strawberry.ID | None = None
-    ) -> list[TeamType]:
-        found = await info.context.hub.teams.list_teams(
-            region_id=str(region_id) if region_id else None
+        self,
+        info: Info[Context, None],
+        region_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TeamType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.teams.page_teams(
+            request, region_id=str(region_id) if region_id else None
         )
-        return [TeamType.from_model(t) for t in found]
+        return connection(page, TeamType.from_model)
 
     @strawberry.field
     async def team(self, info: Info[Context, None], id: strawberry.ID) -> TeamType:
@@ -99,12 +116,19 @@ class TeamQueries:
 
     @strawberry.field
     async def services(
-        self, info: Info[Context, None], team_id: strawberry.ID | None = None
-    ) -> list[ServiceType]:
-        found = await info.context.hub.teams.list_services(
-            team_id=str(team_id) if team_id else None
+        self,
+        info: Info[Context, None],
+        team_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ServiceType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.teams.page_services(
+            request, team_id=str(team_id) if team_id else None
         )
-        return [ServiceType.from_model(s) for s in found]
+        return connection(page, ServiceType.from_model)
 
     @strawberry.field
     async def service(self, info: Info[Context, None], id: strawberry.ID) -> ServiceType:

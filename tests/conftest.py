@@ -50,6 +50,41 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+async def bearer(
+    hub: Hub,
+    name: str,
+    role: str = "responder",
+    *,
+    region_ids: list[str] | None = None,
+    team_ids: list[str] | None = None,
+) -> dict[str, str]:
+    """Headers carrying a fresh API token named ``name``: the actor of what it does."""
+    from hub.auth.models import ApiTokenCreate, Role
+
+    data = ApiTokenCreate(
+        name=name, role=Role(role), region_ids=region_ids or [], team_ids=team_ids or []
+    )
+    secret, _ = await hub.tokens.create(data=data, actor="tests")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+# The demo's people, each with a responder token the test hubs know:
+# ``as_actor("mei")`` acts as mei, who then appears on timelines and in the audit log.
+PEOPLE = ("mei", "arjun", "olivia", "tomasz", "sam", "priya")
+
+
+def as_actor(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer test-{name}-token"}
+
+
+async def people_tokens(hub: Hub) -> None:
+    from hub.auth.models import ApiTokenCreate, Role
+
+    for name in PEOPLE:
+        data = ApiTokenCreate(name=name, role=Role.RESPONDER)
+        await hub.tokens.ensure(data=data, secret=f"test-{name}-token", actor="tests")
+
+
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database": f"test_{uuid.uuid4().hex[:12]}", "tail_interval": 0.05,
                               "sequence_gap_wait": 0.5, "admin_token": ADMIN_TOKEN}
@@ -90,6 +125,7 @@ async def demo(hub: Hub) -> DemoData:
 
 @pytest.fixture
 async def api(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
+    await people_tokens(hub)
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -144,6 +180,8 @@ class LiveServer:
 async def serve(hub: Hub, **app_options: Any) -> AsyncIterator[LiveServer]:
     """The real ASGI app under uvicorn on a free loopback port."""
     port = free_port()
+    if hub._started:
+        await people_tokens(hub)
     app = create_app(hub.settings, hub=hub, **app_options)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="auto",
                             lifespan="on")

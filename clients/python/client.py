@@ -84,7 +84,7 @@ class HubClient:
 
     async def regions(self) -> list[Region]:
         data = await self.execute(doc.REGIONS)
-        return [Region.model_validate(r) for r in data["regions"]]
+        return [Region.model_validate(r) for r in data["regions"]["nodes"]]
 
     async def teams(self) -> list[Team]:
         return await self.lookups.teams(refresh=True)

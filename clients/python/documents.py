@@ -34,8 +34,8 @@ query Incident($id: ID, $ref: String) {{
   incident(id: $id, ref: $ref) {{ {INCIDENT} timeline {{ {EVENT} }} }}
 }}"""
 
-TEAMS = f"query Teams {{ teams {{ {TEAM} }} }}"
-REGIONS = f"query Regions {{ regions {{ {REGION} }} }}"
+TEAMS = f"query Teams {{ teams(first: 100) {{ nodes {{ {TEAM} }} }} }}"
+REGIONS = f"query Regions {{ regions(first: 100) {{ nodes {{ {REGION} }} }} }}"
 
 DECLARE = f"""
 mutation Declare($input: DeclareIncidentInput!) {{

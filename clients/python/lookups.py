@@ -35,7 +35,7 @@ class Lookups:
     async def teams(self, *, refresh: bool = False) -> list[Team]:
         if self._teams is None or refresh:
             data = await self._gql.execute(doc.TEAMS)
-            self._teams = [Team.model_validate(t) for t in data["teams"]]
+            self._teams = [Team.model_validate(t) for t in data["teams"]["nodes"]]
         return self._teams
 
     async def team_id(self, slug_or_id: str) -> str:

@@ -393,8 +393,8 @@ async function connect() {
   setConnection("Connecting…");
   try {
     await loadFields();
-    const data = await gql(`{ regions { ${REGION} } }`);
-    state.regions = data.regions;
+    const data = await gql(`{ regions(first: 100) { nodes { ${REGION} } } }`);
+    state.regions = data.regions.nodes;
     const select = $("region");
     select.replaceChildren(...state.regions.map((r) => {
       const option = el("option", `${r.name} (${r.timeZone})`);

@@ -9,6 +9,7 @@ from hub.errors import BadInput
 from hub.escalation.models import EscalationPolicy, PolicyBase, PolicyCreate, PolicyUpdate
 from hub.storage.client import Database
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 
@@ -41,6 +42,8 @@ class PolicyService:
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])
 
+    async def page(self, request: PageRequest) -> Page[EscalationPolicy]:
+        return await self.repo.page({}, [("name", 1)], request)
 
 def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> None:
     # New rules may name levels the old ladder lacks, and new levels may drop

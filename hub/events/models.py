@@ -37,7 +37,7 @@ class Event(BaseModel):
     @field_validator("data")
     @classmethod
     def _storable_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
-        return storable(value)
+        return {_safe_key(str(k)): storable(v) for k, v in value.items()}
 
     @property
     def cursor(self) -> str:

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from icalendar import Calendar, Event
 
 from hub.core import Hub
-from hub.errors import Unauthenticated
+from hub.errors import Forbidden
 from hub.handoffs.rotation import Handoff, handoff_schedule
 from hub.teams.hours import Span, region_spans
 from hub.teams.models import Region
@@ -39,15 +39,11 @@ async def region_calendar(
     token: Annotated[str | None, Query(description="API token, for calendar apps")] = None,
     days: Annotated[int, Query(ge=1, le=62)] = 14,
 ) -> Response:
-    credential = token or _bearer(request)
-    if not credential:
-        raise Unauthenticated("a token is required: ?token=... or Authorization: Bearer")
-    # The credential's validity and scope are not checked: the hub has no
-    # token store yet, so any token passes. It costs a feed readable by anyone
-    # who knows the URL; resolving the token to a principal and refusing
-    # unknown ones (401) or other regions (403) closes it.
     hub: Hub = request.app.state.hub
+    principal = await hub.tokens.authenticate(token or _bearer(request))
     found = await hub.teams.resolve_region(region)
+    if principal.region_ids and found.id not in principal.region_ids:
+        raise Forbidden(f"{found.name} is outside this token's scope", region=found.name)
     regions = await hub.teams.list_regions()
     teams = await hub.teams.list_teams(region_id=found.id)
     start = _local_midnight(hub.clock.now(), found.time_zone)

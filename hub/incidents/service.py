@@ -21,6 +21,7 @@ from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
 from hub.incidents.models import Category, Incident, Severity, Status
 from hub.storage.client import Database
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ class IncidentFilter:
     created_to: datetime | None = None
     exercise: bool | None = None
     text: str | None = None
+    # A token's scope: incidents of these regions or these teams.
+    scope_region_ids: Sequence[str] = ()
+    scope_team_ids: Sequence[str] = ()
 
     def to_query(self) -> dict[str, Any]:
         query: dict[str, Any] = {}
@@ -83,6 +87,11 @@ class IncidentFilter:
         if self.text:
             # Escaped: the text is matched literally, never as a pattern.
             query["title"] = {"$regex": _literal(self.text), "$options": "i"}
+        if self.scope_region_ids or self.scope_team_ids:
+            query["$or"] = [
+                {"region_id": {"$in": list(self.scope_region_ids)}},
+                {"team_id": {"$in": list(self.scope_team_ids)}},
+            ]
         return query
 
 
@@ -115,6 +124,10 @@ class IncidentService:
         if before_number is not None:
             query["number"] = {"$lt": before_number}
         return await self.repo.find(query, sort=[("number", -1)], limit=limit)
+
+    async def paged(self, flt: IncidentFilter, request: PageRequest) -> Page[Incident]:
+        """A page of a connection, newest first, with its cursors."""
+        return await self.repo.page(flt.to_query(), [("number", -1)], request)
 
     async def count(self, flt: IncidentFilter) -> int:
         return await self.collection.count(flt.to_query())

@@ -29,6 +29,7 @@ from hub.knowledge.revisions import Revisions, snapshot
 from hub.knowledge.search import SearchIndex
 from hub.storage.client import Database
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -198,6 +199,17 @@ class KnowledgeService:
         if tag is not None:
             query["tags"] = tag
         return await self.repo.find(query, sort=[("_id", -1)], limit=limit)
+
+    async def page(
+        self, request: PageRequest, *, kind: ArticleKind | None = None, tag: str | None = None
+    ) -> Page[KnowledgeArticle]:
+        """Newest first."""
+        query: dict[str, Any] = {}
+        if kind is not None:
+            query["kind"] = kind.value
+        if tag is not None:
+            query["tags"] = tag
+        return await self.repo.page(query, [("_id", -1)], request)
 
     async def by_source_urls(self, urls: Sequence[str]) -> dict[str, KnowledgeArticle]:
         docs = await self.repo.find({"source_url": {"$in": list(urls)}})

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from hub.errors import NotFound
-from hub.storage import ids
+from hub.storage import ids, pages
 from hub.storage.collection import Collection
+from hub.storage.pages import Order, Page, PageRequest
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,3 +40,15 @@ class Repository(Generic[M]):
     async def find(self, query: dict[str, object], **options: object) -> list[M]:
         docs = await self.collection.find(query, **options)  # type: ignore[arg-type]
         return [self.model.model_validate(d) for d in docs]
+
+    async def page(self, query: Mapping[str, Any], order: Order, request: PageRequest) -> Page[M]:
+        """One page in ``order`` (ties broken by id); the count is read on demand."""
+        docs, cursors, has_next, has_previous = await pages.fetch(
+            self.collection, query, order, request
+        )
+
+        async def count() -> int:
+            return await self.collection.count(query)
+
+        items = [self.model.model_validate(d) for d in docs]
+        return Page(items, cursors, has_next, has_previous, count)

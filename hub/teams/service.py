@@ -9,6 +9,7 @@ from hub.errors import BadInput, Conflict, NotFound
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 from hub.teams.models import (
     Region,
@@ -38,6 +39,9 @@ class TeamService:
 
     async def list_regions(self) -> list[Region]:
         return await self.regions.find({}, sort=[("rotation_order", 1), ("name", 1)])
+
+    async def page_regions(self, request: PageRequest) -> Page[Region]:
+        return await self.regions.page({}, [("rotation_order", 1), ("name", 1)], request)
 
     async def region_by_name(self, name: str) -> Region | None:
         doc = await self.regions.collection.find_one({"name": name})
@@ -82,6 +86,12 @@ class TeamService:
         query: dict[str, Any] = {} if region_id is None else {"region_id": region_id}
         return await self.teams.find(query, sort=[("name", 1)])
 
+    async def page_teams(
+        self, request: PageRequest, *, region_id: str | None = None
+    ) -> Page[Team]:
+        query: dict[str, Any] = {} if region_id is None else {"region_id": region_id}
+        return await self.teams.page(query, [("name", 1)], request)
+
     async def team_by_slug(self, slug: str) -> Team | None:
         doc = await self.teams.collection.find_one({"slug": slug})
         return Team.model_validate(doc) if doc else None
@@ -107,6 +117,12 @@ class TeamService:
     async def list_services(self, *, team_id: str | None = None) -> list[Service]:
         query: dict[str, Any] = {} if team_id is None else {"team_id": team_id}
         return await self.services.find(query, sort=[("name", 1)])
+
+    async def page_services(
+        self, request: PageRequest, *, team_id: str | None = None
+    ) -> Page[Service]:
+        query: dict[str, Any] = {} if team_id is None else {"team_id": team_id}
+        return await self.services.page(query, [("name", 1)], request)
 
 
 async def _insert_unique(collection: Any, doc: dict[str, Any], what: str) -> None:

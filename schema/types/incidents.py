@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.errors import BadInput
 from hub.incidents import models as m
 from hub.incidents.protocols import protocol_state
@@ -23,7 +24,7 @@ from schema.types.documentation import (
 from schema.types.enums import CategoryEnum, SeverityEnum, StatusEnum
 from schema.types.events import EventType
 from schema.types.knowledge import ArticleType, SuggestionType
-from schema.types.teams import RegionType, ServiceType, TeamType
+from schema.types.teams import MemberType, RegionType, ServiceType, TeamType
 
 
 @strawberry.type(name="StatusTime")
@@ -46,6 +47,18 @@ class ResponderType:
     team_id: strawberry.ID | None
     assigned_at: datetime
     assigned_by: str
+
+    @strawberry.field(description="The team member behind the handle, if any")
+    async def member(self, info: Info[Context, None]) -> MemberType | None:
+        found = await info.context.loaders.member.load(self.handle)
+        return MemberType.from_model(found) if found else None
+
+    @strawberry.field
+    async def team(self, info: Info[Context, None]) -> TeamType | None:
+        if self.team_id is None:
+            return None
+        found = await info.context.loaders.team.load(str(self.team_id))
+        return TeamType.from_model(found) if found else None
 
 
 @strawberry.type(name="OwnershipSpan")
@@ -151,6 +164,7 @@ class IncidentType:
         """The postmortem drafted when the incident resolved."""
         found = await info.context.loaders.postmortem.load(str(self.id))
         return ArticleType.from_model(found) if found else None
+
     @described.field("This severity's response protocol, checked against now")
     def protocol(self, info: Info[Context, None]) -> ProtocolType:
         assert self.model is not None, "built by from_model"
@@ -241,4 +255,7 @@ class IncidentType:
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> IncidentType | None:
         found = await info.context.loaders.incident.load(str(id))
-        return cls.from_model(found) if found else None
+        if found is None:
+            return None
+        scopes.check_incident(info.context.principal, found)
+        return cls.from_model(found)

@@ -12,6 +12,7 @@ from hub.knowledge import models as km
 from hub.knowledge import revisions
 from schema.context import Context
 from schema.types.enums import ArticleKindEnum
+from schema.types.teams import ServiceType
 
 if TYPE_CHECKING:
     from schema.types.incidents import IncidentType
@@ -85,6 +86,11 @@ class ArticleType:
             return None
         found = await info.context.loaders.incident.load(str(self.incident_id))
         return IncidentType.from_model(found) if found else None
+
+    @strawberry.field
+    async def services(self, info: Info[Context, None]) -> list[ServiceType]:
+        found = await info.context.loaders.service.load_many([str(s) for s in self.service_ids])
+        return [ServiceType.from_model(s) for s in found if s is not None]
 
     @classmethod
     def from_model(cls, a: km.KnowledgeArticle) -> ArticleType:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,6 +11,10 @@ from strawberry.types import Info
 from hub.teams import models as m
 from schema.context import Context
 from schema.types.enums import ServiceTierEnum, WeekdayEnum
+
+if TYPE_CHECKING:
+    from schema.types.escalation import PolicyType
+    from schema.types.knowledge import ArticleType
 
 
 @strawberry.type(name="WorkingWindow")
@@ -80,6 +84,17 @@ class TeamType:
         return RegionType.from_model(found) if found else None
 
     @strawberry.field
+    async def escalation_policy(
+        self, info: Info[Context, None]
+    ) -> Annotated[PolicyType, strawberry.lazy("schema.types.escalation")] | None:
+        from schema.types.escalation import PolicyType
+
+        if self.escalation_policy_id is None:
+            return None
+        found = await info.context.loaders.policy.load(str(self.escalation_policy_id))
+        return PolicyType.from_model(found) if found else None
+
+    @strawberry.field
     async def services(
         self, info: Info[Context, None]
     ) -> list[Annotated[ServiceType, strawberry.lazy("schema.types.teams")]]:
@@ -119,6 +134,15 @@ class ServiceType:
     async def team(self, info: Info[Context, None]) -> TeamType | None:
         found = await info.context.loaders.team.load(str(self.team_id))
         return TeamType.from_model(found) if found else None
+
+    @strawberry.field(description="Knowledge articles about this service")
+    async def articles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[ArticleType, strawberry.lazy("schema.types.knowledge")]]:
+        from schema.types.knowledge import ArticleType
+
+        found = await info.context.loaders.service_articles.load(str(self.id))
+        return [ArticleType.from_model(a) for a in found]
 
     @classmethod
     def from_model(cls, s: m.Service) -> ServiceType:

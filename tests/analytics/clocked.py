@@ -15,7 +15,7 @@ from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData, seed
 from hub.incidents.models import Incident, IncidentDeclare
-from tests.conftest import AUTH, _drop, make_settings
+from tests.conftest import AUTH, _drop, make_settings, people_tokens
 
 
 @dataclass
@@ -45,6 +45,7 @@ async def clocked_hub(start: datetime) -> AsyncIterator[Clocked]:
     # before anything happens so no event slips past them.
     await hub.reactions.run_pending()
     demo = await seed(hub)
+    await people_tokens(hub)
     app = create_app(hub.settings, hub=hub)
     transport = httpx.ASGITransport(app=app)
     try:

@@ -66,7 +66,7 @@ async def test_the_feed_carries_its_time_zone(http: httpx.AsyncClient) -> None:
     cal = await feed(http, "London", days=7)
 
     zones = [str(tz.get("tzid")) for tz in cal.walk("VTIMEZONE")]
-    raw = (await http.get("/calendar/London.ics", params={"token": "t"})).text
+    raw = (await http.get("/calendar/London.ics", params={"token": ADMIN_TOKEN})).text
 
     assert zones == ["Europe/London"]
     assert "DTSTART;TZID=Europe/London:20250327T080000" in raw

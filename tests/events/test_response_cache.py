@@ -56,7 +56,7 @@ async def test_concurrent_misses_run_the_query_once(
     demo = await seed(hub)
     await declare(hub, demo, n=3)
     pages = 0
-    real_page = hub.incidents.page
+    real_page = hub.incidents.paged
 
     async def page(*args: Any, **kwargs: Any) -> Any:
         nonlocal pages
@@ -64,7 +64,7 @@ async def test_concurrent_misses_run_the_query_once(
         await asyncio.sleep(0.05)  # slow enough for the others to arrive meanwhile
         return await real_page(*args, **kwargs)
 
-    monkeypatch.setattr(hub.incidents, "page", page)
+    monkeypatch.setattr(hub.incidents, "paged", page)
     async with client(hub) as api:
         results = await asyncio.gather(*(gql(api, LIST) for _ in range(10)))
     assert all(r == results[0] for r in results)

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import gql
+from tests.conftest import as_actor, gql
 
 HANDOFF_FIELDS = """
   id status automatic proposedBy proposedAt expiresAt respondedBy respondedAt rejectReason
@@ -30,7 +30,7 @@ async def declare(api: httpx.AsyncClient, team_id: str, title: str = "Checkout e
         api,
         "mutation($i: DeclareIncidentInput!) { declareIncident(input: $i) { id } }",
         {"i": {"title": title, "teamId": team_id, "severity": "SEV2"}},
-        headers={"x-hub-actor": "mei"},
+        headers=as_actor("mei"),
     )
     return str(data["declareIncident"]["id"])
 
@@ -48,7 +48,7 @@ async def propose(
         + HANDOFF_FIELDS
         + "} }",
         {"i": {"incidentIds": incident_ids, "toTeamId": to_team_id, "brief": brief or {}}},
-        headers={"x-hub-actor": actor},
+        headers=as_actor(actor),
     )
     return dict(data["proposeHandoff"])
 
@@ -58,7 +58,7 @@ async def accept(api: httpx.AsyncClient, handoff_id: str, actor: str) -> dict[st
         api,
         "mutation($id: ID!) { acceptHandoff(id: $id) {" + HANDOFF_FIELDS + "} }",
         {"id": handoff_id},
-        headers={"x-hub-actor": actor},
+        headers=as_actor(actor),
     )
     return dict(data["acceptHandoff"])
 
@@ -72,7 +72,7 @@ async def reject(
         + HANDOFF_FIELDS
         + "} }",
         {"id": handoff_id, "r": reason},
-        headers={"x-hub-actor": actor},
+        headers=as_actor(actor),
     )
     return dict(data["rejectHandoff"])
 

@@ -21,7 +21,7 @@ from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData
 from hub.events.models import encode_cursor
-from tests.conftest import AUTH, WS_INIT, gql, serve
+from tests.conftest import AUTH, WS_INIT, as_actor, gql, serve
 from tests.handoffs.ops import accept, declare, handoffs, incident
 
 REGIONS = ("Singapore", "London", "San Francisco")
@@ -111,7 +111,7 @@ async def play(api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualCl
         api,
         "mutation($id: ID!) { acknowledgeIncident(id: $id) { id } }",
         {"id": incident_id},
-        headers={"x-hub-actor": "mei"},
+        headers=as_actor("mei"),
     )
     await note(api, incident_id, "Triage: errors from one PSP; failing over", "mei")
 
@@ -134,7 +134,7 @@ async def play(api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualCl
         "mutation($id: ID!) { changeIncidentStatus(id: $id, status: RESOLVED, "
         'note: "PSP fixed their TLS rollout") { id } }',
         {"id": incident_id},
-        headers={"x-hub-actor": "sam"},
+        headers=as_actor("sam"),
     )
     await note(api, incident_id, "Postmortem: add a PSP health check to failover", "sam")
     return incident_id
@@ -145,7 +145,7 @@ async def note(api: httpx.AsyncClient, incident_id: str, text: str, actor: str) 
         api,
         "mutation($id: ID!, $t: String!) { addIncidentNote(id: $id, text: $t) { id } }",
         {"id": incident_id, "t": text},
-        headers={"x-hub-actor": actor},
+        headers=as_actor(actor),
     )
 
 

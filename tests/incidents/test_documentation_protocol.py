@@ -7,7 +7,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, as_actor, gql
 
 DECLARE = """
 mutation($team: ID!, $severity: Severity!) {
@@ -102,10 +102,10 @@ async def test_checking_an_item_marks_it_once_with_who_did_it(
 ) -> None:
     incident = await declare(api, demo)
     first = await gql(
-        api, CHECK, {"id": incident, "item": "open-bridge"}, headers={"x-hub-actor": "olivia"}
+        api, CHECK, {"id": incident, "item": "open-bridge"}, headers=as_actor("olivia")
     )
     again = await gql(
-        api, CHECK, {"id": incident, "item": "open-bridge"}, headers={"x-hub-actor": "sam"}
+        api, CHECK, {"id": incident, "item": "open-bridge"}, headers=as_actor("sam")
     )
 
     done = {
@@ -148,7 +148,7 @@ async def test_follow_ups_keep_owner_due_date_and_state(
                 "dueAt": "2025-06-20T17:00:00+01:00",
             },
         },
-        headers={"x-hub-actor": "sam"},
+        headers=as_actor("sam"),
     )
     follow_up = added["addFollowUp"]
     assert follow_up["dueAt"] == "2025-06-20T16:00:00+00:00"

@@ -11,7 +11,7 @@ from hub.events.models import Event
 from hub.incidents.models import Incident, Severity, Status
 from hub.incidents.reminders import UPDATE_DUE_JOB
 from tests.analytics.clocked import Clocked, clocked_hub
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, as_actor, gql
 
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ async def test_a_missed_cadence_is_reminded_once_and_an_update_resets_it(
         world.api,
         POST,
         {"id": incident.id, "body": "Failover under way"},
-        headers={"x-hub-actor": "olivia"},
+        headers=as_actor("olivia"),
     )
     assert posted["postStatusUpdate"]["author"] == "olivia"
     await world.settle()

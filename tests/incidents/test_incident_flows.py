@@ -7,7 +7,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, as_actor, gql
 
 DECLARE = """
 mutation($input: DeclareIncidentInput!) {
@@ -25,17 +25,20 @@ mutation($id: ID!, $status: IncidentStatus!, $v: Int) {
 }"""
 
 
-async def declare(api: httpx.AsyncClient, team_id: str, **extra: object) -> dict:
+async def declare(
+    api: httpx.AsyncClient, team_id: str, *, headers: dict[str, str] | None = None,
+    **extra: object,
+) -> dict:
     variables = {"input": {"title": "Checkout errors", "teamId": team_id, "severity": "SEV2",
                            **extra}}
-    data = await gql(api, DECLARE, variables, headers={"x-hub-actor": "olivia"})
+    data = await gql(api, DECLARE, variables, headers=headers)
     return data["declareIncident"]
 
 
 async def test_declare_opens_a_triggered_incident_in_the_team_region(
-    api: httpx.AsyncClient, demo: DemoData
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
 ) -> None:
-    incident = await declare(api, demo.team_ids["sre-emea"])
+    incident = await declare(api, demo.team_ids["sre-emea"], headers=as_actor("olivia"))
 
     assert incident["ref"].startswith("INC-")
     assert incident["status"] == "TRIGGERED"
@@ -156,7 +159,9 @@ async def test_incidents_filter_and_paginate(api: httpx.AsyncClient, demo: DemoD
     assert second["pageInfo"]["hasNextPage"] is False
 
 
-@pytest.mark.parametrize("ref", ["INC-\u00b2", "INC-" + "9" * 5000, "INC-99999999999999999999", "x"])
+@pytest.mark.parametrize(
+    "ref", ["INC-\u00b2", "INC-" + "9" * 5000, "INC-99999999999999999999", "x"]
+)
 async def test_malformed_refs_are_bad_input_not_a_crash(
     api: httpx.AsyncClient, demo: DemoData, ref: str
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, as_actor, gql
 
 CREATE = """
 mutation($input: ArticleInput!) {
@@ -32,7 +32,7 @@ async def create(api: httpx.AsyncClient, **fields: object) -> str:
         "tags": ["database"],
         **fields,
     }
-    data = await gql(api, CREATE, {"input": values}, headers={"x-hub-actor": "olivia"})
+    data = await gql(api, CREATE, {"input": values}, headers=as_actor("olivia"))
     return str(data["createKnowledgeArticle"]["id"])
 
 
@@ -48,13 +48,13 @@ async def test_each_edit_keeps_a_revision_with_author_and_summary(api: httpx.Asy
                 "changeSummary": "clarify step two",
             },
         },
-        headers={"x-hub-actor": "mei"},
+        headers=as_actor("mei"),
     )
     await gql(
         api,
         UPDATE,
         {"id": article, "input": {"tags": ["database", "checkout"]}},
-        headers={"x-hub-actor": "sam"},
+        headers=as_actor("sam"),
     )
 
     data = (await gql(api, HISTORY, {"id": article, "from": 1, "to": 3}))["knowledgeArticle"]

@@ -52,8 +52,8 @@ async def test_f2_bad_or_unknown_ids_are_coded_errors_never_500(
 
 
 async def test_ids_in_responses_are_opaque_strings(api: httpx.AsyncClient, demo: DemoData) -> None:
-    data = await gql(api, "{ teams { id region { id } } }")
-    for team in data["teams"]:
+    data = await gql(api, "{ teams { nodes { id region { id } } } }")
+    for team in data["teams"]["nodes"]:
         assert isinstance(team["id"], str) and isinstance(team["region"]["id"], str)
 
 
@@ -63,8 +63,8 @@ async def test_an_unexpected_failure_is_masked_and_carries_a_request_id(
     async def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret connection string mongodb://admin:hunter2@db")
 
-    monkeypatch.setattr(hub.teams, "list_regions", boom)
-    response = await api.post("/graphql", json={"query": "{ regions { id } }"})
+    monkeypatch.setattr(hub.teams, "page_regions", boom)
+    response = await api.post("/graphql", json={"query": "{ regions { nodes { id } } }"})
     error = response.json()["errors"][0]
     assert error["message"] == "Internal server error"
     assert "hunter2" not in response.text

@@ -1,0 +1,129 @@
+"""Subscriptions authenticate in connection_init (case W5) and respect scopes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from hub.core import Hub
+from hub.demo import DemoData
+from tests.conftest import WS_INIT, LiveServer, bearer, serve
+
+PROTOCOL = "graphql-transport-ws"
+EVENTS = "subscription($r: String) { incidentEvents(region: $r) { type data } }"
+
+
+async def closed_with(ws: Any, *sent: dict[str, Any]) -> tuple[int | None, list[dict]]:
+    """Send ``sent``, then read until the server closes; its code and every message."""
+    for message in sent:
+        await ws.send(json.dumps(message))
+    received = []
+    try:
+        async with asyncio.timeout(5):
+            async for raw in ws:
+                received.append(json.loads(raw))
+    except ConnectionClosed:
+        pass
+    return ws.close_code, received
+
+
+def subscribe(query: str = EVENTS, **variables: Any) -> dict[str, Any]:
+    return {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
+
+
+@pytest.fixture
+async def live_hub(hub: Hub) -> Any:
+    async with serve(hub) as live:
+        yield live
+
+
+async def test_subscribe_before_init_closes_4401_case_w5(live_hub: LiveServer) -> None:
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        code, received = await closed_with(ws, subscribe())
+
+    assert code == 4401
+    assert not [m for m in received if m["type"] == "next"]
+
+
+async def test_second_init_closes_4429_case_w5(live_hub: LiveServer) -> None:
+    init = {"type": "connection_init", "payload": WS_INIT}
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        code, received = await closed_with(ws, init, init)
+
+    assert code == 4429
+    assert [m["type"] for m in received] == ["connection_ack"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"Authorization": "Bearer not-a-token"}, {}, None, {"Authorization": 7}],
+    ids=["wrong", "empty", "absent", "not-a-string"],
+)
+async def test_init_without_a_valid_token_closes_4403_case_w5(
+    live_hub: LiveServer, payload: Any
+) -> None:
+    init: dict[str, Any] = {"type": "connection_init"}
+    if payload is not None:
+        init["payload"] = payload
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        code, received = await closed_with(ws, init, subscribe())
+
+    assert code == 4403
+    assert received == []
+
+
+async def test_a_valid_token_receives_events(
+    live_hub: LiveServer, hub: Hub, demo: DemoData
+) -> None:
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps(subscribe(r="London")))
+        await asyncio.sleep(0.2)
+        await declare(hub, demo, "sre-emea")
+        message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+
+    assert message["type"] == "next"
+    assert message["payload"]["data"]["incidentEvents"]["type"] == "incident.declared"
+
+
+async def test_region_scoped_token_cannot_subscribe_outside_its_region(
+    live_hub: LiveServer, hub: Hub, demo: DemoData
+) -> None:
+    london = await bearer(hub, "london-watch", "viewer", region_ids=[demo.region_ids["London"]])
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": london}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps(subscribe(r="Singapore")))
+        await ws.send(json.dumps({**subscribe(), "id": "2"}))
+        await asyncio.sleep(0.2)
+        await declare(hub, demo, "sre-apac")
+        await declare(hub, demo, "sre-emea")
+        received = await until_next(ws, "2")
+
+    first = [m for m in received if m.get("id") == "1"]
+    errors = first[0]["payload"] if first[0]["type"] == "error" else first[0]["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    assert not [m for m in first if m["type"] == "next" and m["payload"].get("data")]
+    heard = [m for m in received if m.get("id") == "2"]
+    assert [m["payload"]["data"]["incidentEvents"]["data"]["ref"] for m in heard] == ["INC-2"]
+
+
+async def until_next(ws: Any, op_id: str) -> list[dict[str, Any]]:
+    received = []
+    async with asyncio.timeout(5):
+        while not any(m.get("id") == op_id and m["type"] == "next" for m in received):
+            received.append(json.loads(await ws.recv()))
+    return received
+
+
+async def declare(hub: Hub, demo: DemoData, team: str) -> None:
+    from hub.incidents.models import IncidentDeclare
+
+    data = IncidentDeclare(title="socket test", team_id=demo.team_ids[team])
+    await hub.flows.declare(data, actor="tests")
