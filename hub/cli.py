@@ -30,7 +30,7 @@ def serve(
     import uvicorn
 
     from hub.app import create_app
-    from hub.demo import DEMO_KEYS, seed
+    from hub.demo import DEMO_KEYS, seed_showcase
 
     overrides: dict[str, object] = {"demo": demo}
     if host is not None:
@@ -46,7 +46,7 @@ def serve(
         "event=hub.starting engine=%s database=%s url=%s/graphql demo=%s",
         settings.engine_label(), settings.database, base, settings.demo,
     )
-    app_ = create_app(settings, seed=seed if settings.demo else None)
+    app_ = create_app(settings, seed=seed_showcase if settings.demo else None)
     if settings.demo:
         for source, key in DEMO_KEYS.items():
             log.info("event=demo.url kind=ingest source=%s url=%s/ingest/%s/%s",

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import time
 
+from hub.alerts.routing.models import ActionKind, RuleCreate
+from hub.alerts.routing.models import RuleAction as RoutingAction
 from hub.alerts.sources import SOURCES
 from hub.auth.demo_tokens import seed_demo_tokens
 from hub.core import Hub
@@ -128,6 +130,28 @@ async def seed(hub: Hub) -> DemoData:
     await hub.shifts.plan()
     log.info("event=demo.seeded regions=%d teams=%d", len(REGIONS), len(TEAMS))
     return out
+
+
+async def seed_showcase(hub: Hub) -> DemoData:
+    """The demo world plus a routing rule that sends alerts to the region on duty.
+
+    ``serve --demo`` uses this; tests build on :func:`seed`, whose alerts stay
+    with their integration's team unless a test adds rules of its own.
+    """
+    out = await seed(hub)
+    if out.region_ids and not await hub.routing.rules():
+        await hub.routing.create(_follow_the_sun_rule())
+    return out
+
+
+def _follow_the_sun_rule() -> RuleCreate:
+    # Without it every alert would go to its integration's team (Singapore):
+    # the demo shows alerts reaching whichever region is awake.
+    return RuleCreate(
+        name="Follow the sun",
+        actions=[RoutingAction(kind=ActionKind.ROUTE_ON_DUTY,
+                               reason="alerts go to the region on duty")],
+    )
 
 
 def _policy() -> PolicyCreate:
