@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
+    MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
     ValidationCache,
@@ -26,7 +27,7 @@ from schema.events import EventSubscriptions
 from schema.handoffs import HandoffMutations, HandoffQueries, HandoffSubscriptions
 from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
-from schema.limits import Limits, QueryLimits
+from schema.limits import MAX_TOKENS, Limits, QueryLimits
 from schema.permissions import AccessControl
 from schema.teams import TeamMutations, TeamQueries
 from schema.types.escalation import PolicyType
@@ -89,6 +90,7 @@ class HubSchema(strawberry.federation.Schema):
 def build_schema(settings: Settings | None = None) -> HubSchema:
     limits = Limits.of(settings) if settings is not None else Limits()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryLimits(limits),
         AccessControl,
         # Repeated documents skip parsing and validation (about 0.6 ms each

@@ -98,6 +98,10 @@ def _pre_execution_status(result: ExecutionResult) -> int:
     return 400
 
 
+# Far above any real operation, which the token limit caps anyway.
+MAX_BODY_BYTES = 1 << 20
+
+
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -124,6 +128,18 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
                 response = self._error(exc.status_code, exc.reason, media or JSON)
         response.headers["X-Request-Id"] = context.request_id
         return response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        if len(data) > MAX_BODY_BYTES:
+            raise HTTPException(413, f"a GraphQL request is at most {MAX_BODY_BYTES} bytes")
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict):
+            # Strawberry would fail on it with a 500; it is the client's mistake.
+            raise HTTPException(400, "the request body must be a JSON object")
+        name = parsed.get("operationName")
+        if not isinstance(name, str | None):
+            raise HTTPException(400, "operationName must be a string or null, if provided")
+        return parsed
 
     def _unauthenticated(self, context: Context, media: str) -> Response:
         message = context.auth_error or "send an API token: Authorization: Bearer <token>"

@@ -39,6 +39,9 @@ from hub.storage.pages import DEFAULT_PAGE
 from schema.errors import refuse
 
 LIST_GUESS = 10
+# Tokens a document may hold before the parser stops: far above any real
+# operation, and low enough that a hostile one costs milliseconds, not seconds.
+MAX_TOKENS = 20_000
 
 
 @dataclass(frozen=True)

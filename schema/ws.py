@@ -41,6 +41,7 @@ from hub.events.drain import GOING_AWAY
 from hub.events.models import decode_cursor
 from hub.events.stream import StreamControl, current_control
 from schema.context import Context
+from schema.limits import MAX_TOKENS
 from schema.ws_groups import Group, Groups, encode_payload, formatted_errors, scope_of
 from schema.ws_member import (
     Close,
@@ -71,7 +72,7 @@ def shape_of(query: str, operation_name: str | None) -> Shape | None:
 
     Raises :class:`GraphQLSyntaxError` for a document that does not parse.
     """
-    operation = get_operation_ast(parse(query), operation_name)
+    operation = get_operation_ast(parse(query, max_tokens=MAX_TOKENS), operation_name)
     if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
         return None
     after_variable, inline = None, False

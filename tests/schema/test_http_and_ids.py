@@ -70,3 +70,28 @@ async def test_an_unexpected_failure_is_masked_and_carries_a_request_id(
     assert "hunter2" not in response.text
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert len(error["extensions"]["requestId"]) >= 8
+
+
+@pytest.mark.parametrize("body", [b"null", b'"x"', b"[]", b"7", b'{"query": "{ __typename }", '
+                                  b'"operationName": 5}'])
+async def test_bodies_that_are_not_a_request_object_get_400_never_500(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await api.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["message"]
+
+
+async def test_a_huge_document_is_refused_quickly_and_the_hub_stays_responsive(
+    api: httpx.AsyncClient,
+) -> None:
+    # Under the body limit, but far over the token limit.
+    document = "{ " + "__typename " * 90_000 + "}"
+    response = await api.post("/graphql", json={"query": document})
+    assert response.status_code in (200, 400)
+    assert "tokens" in response.json()["errors"][0]["message"]
+    too_big = await api.post("/graphql", json={"query": "{ " + " " * (2 << 20) + "}"})
+    assert too_big.status_code == 413
+    assert (await api.get("/healthz")).status_code == 200
