@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class Severity(StrEnum):
@@ -117,6 +118,18 @@ class IncidentDeclare(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=50)
     exercise: bool = False
     commander: str | None = Field(default=None, max_length=64)
+
+    @field_validator("title")
+    @classmethod
+    def _readable_title(cls, value: str) -> str:
+        # A title is what every region's list shows: no blank ones, and no
+        # control characters that would garble a terminal or a page.
+        title = value.strip()
+        if not title:
+            raise ValueError("a title needs some text")
+        if any(unicodedata.category(c) == "Cc" for c in title):
+            raise ValueError("a title may not contain control characters")
+        return title
 
 
 class Incident(BaseModel):

@@ -214,3 +214,14 @@ async def test_status_history_reads_true_after_a_reopen(
     first_resolved = {t["status"]: t["at"] for t in found["incident"]["statusTimes"]}["RESOLVED"]
     assert first_resolved == history[1]["at"]  # the first resolution, as MTTR measures
     assert history[3]["at"] >= history[1]["at"]
+
+
+@pytest.mark.parametrize("title", ["   ", "bad\x00title", "\x1b[31mred\x1b[0m"])
+async def test_blank_or_control_character_titles_are_refused(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, title: str
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await declare(api, demo.team_ids["sre-emea"], title=title)
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    assert "title" in failed.value.errors[0]["message"]
+    assert await hub.incidents.collection.count({}) == 0
