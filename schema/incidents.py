@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from hub.auth import scopes
 from hub.errors import BadInput, NotFound
-from hub.incidents.models import IncidentDeclare, Status
+from hub.incidents.models import Category, IncidentDeclare, Severity, Status
 from hub.incidents.refs import parse_ref
 from hub.incidents.service import IncidentFilter
 from schema.context import Context
@@ -141,6 +141,28 @@ class IncidentMutations:
             Status(status),
             actor=info.context.principal.actor,
             note=note,
+            expected_version=expected_version,
+            idempotency_key=idempotency_key,
+        )
+        return IncidentType.from_model(incident)
+
+    @strawberry.mutation(description="Change severity and/or category, saying why")
+    async def reclassify_incident(
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        reason: str,
+        severity: SeverityEnum | None = None,  # type: ignore[valid-type]
+        category: CategoryEnum | None = None,  # type: ignore[valid-type]
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> IncidentType:
+        incident = await info.context.hub.flows.reclassify(
+            str(id),
+            severity=Severity(severity) if severity else None,
+            category=Category(category) if category else None,
+            reason=reason,
+            actor=info.context.principal.actor,
             expected_version=expected_version,
             idempotency_key=idempotency_key,
         )

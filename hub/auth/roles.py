@@ -38,6 +38,7 @@ MUTATIONS: dict[str, Rule] = {
     "acknowledgeIncident": Rule(INCIDENT_WRITERS, Target.INCIDENT),
     "changeIncidentStatus": Rule(INCIDENT_WRITERS, Target.INCIDENT),
     "addIncidentNote": Rule(INCIDENT_WRITERS, Target.INCIDENT),
+    "reclassifyIncident": Rule(INCIDENT_WRITERS, Target.INCIDENT),
     "assignResponder": Rule(RESPONDERS, Target.INCIDENT),
     "createKnowledgeArticle": Rule(RESPONDERS),
     "updateKnowledgeArticle": Rule(RESPONDERS),

@@ -14,10 +14,12 @@ from hub.incidents.drills import drill_marked
 from hub.incidents.idempotency import IdempotencyKeys, Run
 from hub.incidents.lifecycle import check_transition
 from hub.incidents.models import (
+    Category,
     Incident,
     IncidentDeclare,
     OwnershipSpan,
     Responder,
+    Severity,
     Status,
     StatusStep,
 )
@@ -219,6 +221,39 @@ class IncidentFlows:
 
         args = {**args, "expected_version": expected_version}
         return await self._once(key, actor, operation, args, run)
+
+    async def reclassify(
+        self,
+        incident_id: str,
+        *,
+        severity: Severity | None = None,
+        category: Category | None = None,
+        reason: str,
+        actor: str,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Incident:
+        """Change severity and/or category; each change is its own event."""
+        why = _check_note(reason)
+
+        def step(incident: Incident) -> Change:
+            refuse_if_closed(incident, "change its classification")
+            now, changes, events = self._clock.now(), {}, []
+            pairs = [("severity", incident.severity, severity),
+                     ("category", incident.category, category)]
+            for name, old, new in pairs:
+                if new is not None and new is not old:
+                    changes[name] = new.value
+                    events.append(incident_event(
+                        incident, f"incident.{name}_changed", actor=actor, at=now,
+                        reason=why, **{"from": old.value, "to": new.value},
+                    ))
+            return Change(set=changes, events=events)
+
+        args = {"id": incident_id, "severity": severity, "category": category, "reason": why}
+        return await self._guarded(
+            incident_id, step, expected_version, idempotency_key, actor, "reclassify", args
+        )
 
     def _status_change(
         self, incident: Incident, status: Status, actor: str, note: str | None

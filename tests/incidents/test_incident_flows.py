@@ -225,3 +225,43 @@ async def test_blank_or_control_character_titles_are_refused(
     assert failed.value.codes == ["BAD_USER_INPUT"]
     assert "title" in failed.value.errors[0]["message"]
     assert await hub.incidents.collection.count({}) == 0
+
+
+RECLASSIFY = """mutation($id: ID!, $sev: Severity, $cat: Category, $why: String!) {
+  reclassifyIncident(id: $id, severity: $sev, category: $cat, reason: $why) {
+    severity category timeline { type data } } }"""
+
+
+async def test_reclassifying_records_each_change_with_its_reason(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])  # SEV2, OTHER
+    done = await gql(api, RECLASSIFY, {"id": incident["id"], "sev": "SEV1",
+                                       "cat": "SECURITY", "why": "customer data exposed"})
+    result = done["reclassifyIncident"]
+    assert (result["severity"], result["category"]) == ("SEV1", "SECURITY")
+    changes = [e for e in result["timeline"] if e["type"].endswith("_changed")]
+    assert [(e["type"], e["data"]["from"], e["data"]["to"]) for e in changes] == [
+        ("incident.severity_changed", "SEV2", "SEV1"),
+        ("incident.category_changed", "OTHER", "SECURITY"),
+    ]
+    assert all(e["data"]["reason"] == "customer data exposed" for e in changes)
+
+    again = await gql(api, RECLASSIFY, {"id": incident["id"], "sev": "SEV1",
+                                        "why": "still SEV1"})
+    kinds = [e["type"] for e in again["reclassifyIncident"]["timeline"]]
+    assert kinds.count("incident.severity_changed") == 1  # no change, no event
+
+
+async def test_reclassifying_needs_a_reason_and_an_open_incident(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    incident = await declare(api, demo.team_ids["sre-emea"])
+    with pytest.raises(GraphQLFailed) as blank:
+        await gql(api, RECLASSIFY, {"id": incident["id"], "sev": "SEV1", "why": "  "})
+    assert blank.value.codes == ["BAD_USER_INPUT"]
+    for status in ["RESOLVED", "CLOSED"]:
+        await gql(api, STATUS, {"id": incident["id"], "status": status})
+    with pytest.raises(GraphQLFailed) as closed:
+        await gql(api, RECLASSIFY, {"id": incident["id"], "sev": "SEV1", "why": "late"})
+    assert closed.value.codes == ["INVALID_TRANSITION"]
