@@ -15,13 +15,14 @@ from typing import Any
 
 from bson import ObjectId
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from hub.errors import Conflict
 
 log = logging.getLogger(__name__)
 
 Doc = dict[str, Any]
+DUPLICATE_KEY = 11000
 Sort = Sequence[tuple[str, int]]
 
 
@@ -133,6 +134,13 @@ class Collection:
             await self._raw.insert_many([self._to_db(d) for d in docs], ordered=True)
         except DuplicateKeyError as exc:
             raise DuplicateKey(f"duplicate key in {self.name}", detail=str(exc)) from exc
+        except BulkWriteError as exc:
+            # insert_many reports a duplicate as a bulk error, on both engines;
+            # anything else in the batch is a real failure and stays one.
+            errors = exc.details.get("writeErrors", [])
+            if errors and all(e.get("code") == DUPLICATE_KEY for e in errors):
+                raise DuplicateKey(f"duplicate key in {self.name}", detail=str(exc)) from exc
+            raise
 
     async def update_one(
         self, query: Mapping[str, Any], update: Mapping[str, Any], *, upsert: bool = False
