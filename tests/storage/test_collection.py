@@ -35,7 +35,7 @@ async def test_a_writer_that_died_after_storing_events_is_finished_by_the_next_s
     await hub.db["events"].insert({**event.model_dump(), "seq": 10_000})
 
     second = Hub(make_settings(database=hub.settings.database),
-                 shared_client=hub.db._client)  # noqa: SLF001 - same engine, as replicas share
+                 shared_client=hub.db._client)
     await second.start(run_scheduler=False)
     try:
         doc = await second.db["incidents"].get(doc_id)
