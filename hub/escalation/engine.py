@@ -69,11 +69,14 @@ class EscalationEngine:
         notifier.on_failed = self._notification_failed
 
     async def schedule(self, incident_id: str, pending: PendingStep) -> Job:
+        dedup = f"esc:{incident_id}:{pending.step}"
+        if pending.request_id is not None:
+            dedup += f":{pending.request_id}"
         return await self._scheduler.schedule(
             STEP,
             pending.due_at,
             {"incident_id": incident_id, "step": pending.step},
-            dedup=f"esc:{incident_id}:{pending.step}",
+            dedup=dedup,
         )
 
     async def run_step(self, job: Job) -> None:
@@ -134,6 +137,7 @@ class EscalationEngine:
         applied = esc.model_copy(
             update={
                 "applied": number,
+                "version": esc.version + 1,
                 "state": state,
                 "next": nxt,
                 "steps": [*esc.steps, plan],

@@ -21,6 +21,7 @@ from hub.incidents.models import Incident, Status
 from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
+from hub.storage.ids import new_id
 from hub.teams.service import TeamService
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class EscalationFlows:
             due_at=self._clock.now(),
             manual=True,
             requested_by=actor,
+            request_id=new_id(),
         )
         if not await self.engine.store.request(esc, pending):
             raise Conflict(f"{incident.ref}'s escalation moved on meanwhile; retry")
