@@ -14,6 +14,7 @@ the repeat; no sender can do better over plain HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -96,6 +97,13 @@ class Notifier:
         self._clock = clock
         self._scheduler = scheduler
         self._webhooks = webhooks
+        if timedelta(seconds=timeout) * 2 > scheduler.lease:
+            # A delivery outliving its job's lease could be run again by
+            # another replica while the first is still sending.
+            raise ValueError(
+                f"a webhook timeout of {timeout}s needs a job lease of at least "
+                f"{2 * timeout}s; the scheduler's is {scheduler.lease.total_seconds()}s"
+            )
         self._timeout = timeout
         self._client: httpx.AsyncClient | None = None
         self.on_failed: FailureHook | None = None
@@ -240,10 +248,19 @@ class Notifier:
         started = time.perf_counter()
         attempt = Attempt(number=number, at=now)
         try:
-            response = await self._http().post(url, content=body, headers=headers)
+            # One deadline for the whole attempt: the client's own timeout
+            # bounds each phase alone, and a receiver sending a byte at a time
+            # could outlast the job's lease (see hub.settings.webhook_timeout).
+            async with asyncio.timeout(self._timeout):
+                response = await self._http().post(url, content=body, headers=headers)
             attempt.status_code = response.status_code
-        except httpx.HTTPError as exc:
-            attempt.error = f"{type(exc).__name__}: {exc}"[:500]
+        except Exception as exc:  # noqa: BLE001 - every failure kind is an attempt
+            # Not only transport errors: a URL the client refuses (InvalidURL),
+            # an encoding fault, anything else. Each is recorded on the
+            # notification and retried, and the last one reaches the timeline,
+            # so no failure is silent. Cancellation is not an Exception.
+            why = str(exc) or f"no answer within {self._timeout}s"
+            attempt.error = f"{type(exc).__name__}: {why}"[:500]
         attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
         return attempt
 

@@ -82,7 +82,9 @@ class Scheduler:
     ) -> None:
         self._jobs = db["jobs"]
         self._clock = clock
-        self._lease = lease
+        # How long a claimed job is its runner's alone; work that may take
+        # longer risks a second run elsewhere (see Notifier's deadline).
+        self.lease = lease
         self._poll = poll
         self.owner = owner or f"hub-{uuid.uuid4().hex[:8]}"
         self._handlers: dict[str, Handler] = {}
@@ -156,7 +158,7 @@ class Scheduler:
                 "$set": {
                     "state": RUNNING,
                     "owner": self.owner,
-                    "lease_until": now + self._lease,
+                    "lease_until": now + self.lease,
                     "started_at": now,
                 },
                 "$inc": {"attempts": 1},
