@@ -22,6 +22,7 @@ from hub.escalation.notify import Notification, Notifier
 from hub.escalation.plan import Action, StepPlan, decide
 from hub.escalation.state import Escalation, EscalationState, EscalationStore, PendingStep
 from hub.escalation.targets import Directory
+from hub.escalation.updates import last_update
 from hub.events.log import EventLog
 from hub.events.models import Event
 from hub.incidents.flows import incident_event
@@ -36,15 +37,6 @@ STEP = "escalation.step"
 ACTOR = "escalation"
 # A step this much past its due time is marked late on the timeline.
 LATE_AFTER = timedelta(seconds=30)
-# Events the engine writes; they are not "updates" for quiet-time conditions.
-OWN_EVENTS = frozenset(
-    {
-        "incident.escalated",
-        "incident.escalation_skipped",
-        "incident.escalation_stopped",
-        "incident.notification_failed",
-    }
-)
 
 
 class EscalationEngine:
@@ -242,9 +234,3 @@ def _after(plan: StepPlan, incident: Incident) -> tuple[EscalationState, Pending
 
 def _late_by(plan: StepPlan) -> timedelta:
     return max(timedelta(0), plan.decided_at - plan.due_at)
-
-
-def last_update(events: list[Event], incident: Incident) -> datetime:
-    """When a person last changed the incident; the engine's own events do not count."""
-    times = [e.occurred_at for e in events if e.type not in OWN_EVENTS]
-    return max(times, default=incident.created_at)

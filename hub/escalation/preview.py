@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, Field
 
 from hub.errors import BadInput
-from hub.escalation.engine import EscalationEngine, last_update
+from hub.escalation.engine import EscalationEngine
 from hub.escalation.models import EscalationPolicy
 from hub.escalation.plan import Position, StepPlan, decide
 from hub.escalation.service import PolicyService
 from hub.escalation.state import EscalationState
 from hub.escalation.targets import Directory
+from hub.escalation.updates import last_update
 from hub.events.log import EventLog
 from hub.incidents.models import Category, Incident, Severity, Status
 from hub.incidents.service import IncidentService
