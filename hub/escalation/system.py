@@ -44,7 +44,9 @@ class EscalationSystem:
         self.flows = EscalationFlows(
             clock, self.engine, incidents, teams, policies, scheduler, reactions
         )
-        self.preview = PreviewService(self.engine, incidents, teams, policies, events)
+        self.preview = PreviewService(
+            clock, self.engine, self.flows, incidents, teams, policies, events
+        )
 
     async def close(self) -> None:
         await self.notifier.close()

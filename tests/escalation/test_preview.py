@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from hub.clock import ManualClock
 from hub.escalation.conditions import Condition
 from hub.escalation.models import EscalationLevel, PolicyCreate, Target, TargetKind
 from hub.escalation.plan import Action
 from hub.incidents.models import Severity
-from tests.escalation.world import DAY, declare, demo_hub, settle, steps, with_policy
+from tests.conftest import GraphQLFailed, gql
+from tests.escalation.test_manual_escalation import no_policy, two_levels
+from tests.escalation.world import DAY, api_for, declare, demo_hub, settle, steps, with_policy
 
 MINUTE = timedelta(minutes=1)
+PREVIEW = """query($id: ID, $incident: HypotheticalIncidentInput, $at: DateTime) {
+  escalationPreview(incidentId: $id, incident: $incident, at: $at) { note steps { step } } }"""
 
 
 def quiet_policy(team_id: str) -> PolicyCreate:
@@ -58,4 +64,52 @@ async def test_only_people_updating_an_incident_reset_its_quiet_time() -> None:
         )
         (previewed,) = previews[incident_id].steps
         assert previewed.action is expected, previewed.reason
+    await hub.stop()
+
+
+async def test_the_preview_times_a_starting_escalation_from_its_declaration() -> None:
+    clock = ManualClock(DAY)
+    hub, demo = await demo_hub(clock)
+    await with_policy(hub, demo, two_levels(demo))
+    incident_id = await declare(hub, demo)
+    clock.advance(3 * MINUTE)  # the start has not run yet
+
+    found = await hub.escalation.preview.for_incident(incident_id, clock.now())
+    assert [s.due_at for s in found.steps] == [DAY, DAY + 10 * MINUTE]
+    await settle(hub)
+    fired = await steps(hub, incident_id)
+    assert fired[0].data["next_at"] == (DAY + 10 * MINUTE).isoformat()
+    await hub.stop()
+
+
+async def test_the_preview_of_an_incident_without_an_escalation_says_why() -> None:
+    clock = ManualClock(DAY)
+    hub, demo = await demo_hub(clock)
+    await no_policy(hub, demo)
+    incident_id = await declare(hub, demo)
+    await settle(hub)
+    await with_policy(hub, demo, two_levels(demo))
+    clock.advance(20 * MINUTE)
+    await settle(hub)
+
+    found = await hub.escalation.preview.for_incident(incident_id, clock.now())
+    assert found.steps == [] and await steps(hub, incident_id) == []
+    assert found.note is not None
+    assert "no escalation is running" in found.note and "escalateIncident" in found.note
+    await hub.stop()
+
+
+@pytest.mark.parametrize(
+    "at", ["9999-12-31T23:00:00Z", "0001-01-01T00:10:00Z", "2031-06-02T10:00:00Z"]
+)
+async def test_a_preview_far_from_today_is_bad_input(at: str) -> None:
+    hub, demo = await demo_hub(ManualClock(DAY))
+    incident_id = await declare(hub, demo)
+    await settle(hub)
+    hypothetical = {"teamId": demo.team_ids["sre-emea"]}
+    async with api_for(hub) as api:
+        for asked in ({"id": incident_id}, {"incident": hypothetical}):
+            with pytest.raises(GraphQLFailed) as refused:
+                await gql(api, PREVIEW, {**asked, "at": at})
+            assert refused.value.codes == ["BAD_USER_INPUT"], asked
     await hub.stop()
