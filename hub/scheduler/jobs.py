@@ -44,8 +44,11 @@ class Job(BaseModel):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
-    # Seconds between due and claimed: how late the hub was (a stop, a backlog).
+    # Seconds between due and first claimed: how late the hub was (a stop, a
+    # backlog). A retry moves due_at on, so later claims keep the first figure.
     late_by: float = 0.0
+    # Failed runs put back to wait out their backoff.
+    retries: int = 0
     last_error: str | None = None
 
 
@@ -168,8 +171,10 @@ class Scheduler:
         if doc is None:
             return None
         job = Job.model_validate(doc)
-        # Stored with the outcome (see _finish and _retry), not in a write of its own.
-        job.late_by = max(0.0, (now - job.due_at).total_seconds())
+        # Stored with the outcome (see _finish and _retry), not in a write of its
+        # own. A job reclaimed after a lost lease still has its first due_at.
+        if job.retries == 0:
+            job.late_by = max(0.0, (now - job.due_at).total_seconds())
         return job
 
     async def run_now(self, job: Job) -> bool:
@@ -233,7 +238,8 @@ class Scheduler:
                     "due_at": self._clock.now() + delay,
                     "last_error": repr(exc),
                     "late_by": job.late_by,
-                }
+                },
+                "$inc": {"retries": 1},
             },
         )
 
