@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     # Minutes a proposed handoff waits for the receiving team before it
     # expires and the receiving region's lead is escalated to.
     handoff_expiry_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
-    # Seconds an outbound escalation webhook may take before the attempt fails.
-    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
+    # Seconds an outbound escalation webhook attempt may take in all before it
+    # fails. At most half the scheduler's 60 s job lease: an attempt still
+    # running when its lease ran out would be claimed again by another
+    # replica, and the receiver would get the same delivery twice.
+    webhook_timeout: float = Field(default=10.0, gt=0, le=30)
 
     # GraphQL limits, each checked before an operation runs.
     introspection: bool = True

@@ -119,7 +119,9 @@ class AccessControl(SchemaExtension):
                     roles.check_targeted(principal, name, rule)
                     await _check_target(context, principal, rule, arguments(ec, node))
                 elif ec.operation_type is OperationType.QUERY and not name.startswith("__"):
-                    roles.check_role(principal, name, roles.query_rule(name))
+                    rule = roles.query_rule(name)
+                    roles.check_role(principal, name, rule)
+                    await _check_target(context, principal, rule, arguments(ec, node))
             except HubError as exc:
                 refusals[key] = exc
         return refusals

@@ -49,6 +49,9 @@ MUTATIONS: dict[str, Rule] = {
     "updateService": Rule(ADMIN_ONLY),
     "createEscalationPolicy": Rule(ADMIN_ONLY),
     "updateEscalationPolicy": Rule(ADMIN_ONLY),
+    # People only: a manual step pages past the policy's own conditions, and
+    # automation already shapes escalation through the severity it declares.
+    "escalateIncident": Rule(RESPONDERS, Target.INCIDENT),
     "proposeHandoff": Rule(RESPONDERS),
     "acceptHandoff": Rule(RESPONDERS),
     "rejectHandoff": Rule(RESPONDERS),
@@ -63,10 +66,14 @@ MUTATIONS: dict[str, Rule] = {
     "revokeApiToken": Rule(ADMIN_ONLY),
 }
 
-# Reads are open to every role (within its scope) unless listed here.
+# Reads are open to every role unless listed here. A read about one incident
+# names it as its target, so a scoped token reads only incidents in its scope.
 QUERIES: dict[str, Rule] = {
     "apiTokens": Rule(ADMIN_ONLY),
     "auditLog": Rule(ADMIN_ONLY),
+    "incidentEscalation": Rule(EVERYONE, Target.INCIDENT),
+    "escalationPreview": Rule(EVERYONE, Target.INCIDENT),
+    "notifications": Rule(EVERYONE, Target.INCIDENT),
 }
 
 DEFAULT_MUTATION = Rule(ADMIN_ONLY)

@@ -22,6 +22,7 @@ from hub.escalation.notify import Notification, Notifier
 from hub.escalation.plan import Action, StepPlan, decide
 from hub.escalation.state import Escalation, EscalationState, EscalationStore, PendingStep
 from hub.escalation.targets import Directory
+from hub.escalation.updates import last_update
 from hub.events.log import EventLog
 from hub.events.models import Event
 from hub.incidents.flows import incident_event
@@ -36,15 +37,6 @@ STEP = "escalation.step"
 ACTOR = "escalation"
 # A step this much past its due time is marked late on the timeline.
 LATE_AFTER = timedelta(seconds=30)
-# Events the engine writes; they are not "updates" for quiet-time conditions.
-OWN_EVENTS = frozenset(
-    {
-        "incident.escalated",
-        "incident.escalation_skipped",
-        "incident.escalation_stopped",
-        "incident.notification_failed",
-    }
-)
 
 
 class EscalationEngine:
@@ -69,11 +61,14 @@ class EscalationEngine:
         notifier.on_failed = self._notification_failed
 
     async def schedule(self, incident_id: str, pending: PendingStep) -> Job:
+        dedup = f"esc:{incident_id}:{pending.step}"
+        if pending.request_id is not None:
+            dedup += f":{pending.request_id}"
         return await self._scheduler.schedule(
             STEP,
             pending.due_at,
             {"incident_id": incident_id, "step": pending.step},
-            dedup=f"esc:{incident_id}:{pending.step}",
+            dedup=dedup,
         )
 
     async def run_step(self, job: Job) -> None:
@@ -134,6 +129,7 @@ class EscalationEngine:
         applied = esc.model_copy(
             update={
                 "applied": number,
+                "version": esc.version + 1,
                 "state": state,
                 "next": nxt,
                 "steps": [*esc.steps, plan],
@@ -238,9 +234,3 @@ def _after(plan: StepPlan, incident: Incident) -> tuple[EscalationState, Pending
 
 def _late_by(plan: StepPlan) -> timedelta:
     return max(timedelta(0), plan.decided_at - plan.due_at)
-
-
-def last_update(events: list[Event], incident: Incident) -> datetime:
-    """When a person last changed the incident; the engine's own events do not count."""
-    times = [e.occurred_at for e in events if e.type not in OWN_EVENTS]
-    return max(times, default=incident.created_at)

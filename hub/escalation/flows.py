@@ -14,6 +14,7 @@ from hub.clock import Clock
 from hub.errors import BadInput, Conflict, InvalidTransition, NotFound
 from hub.escalation.engine import STEP, EscalationEngine
 from hub.escalation.models import EscalationPolicy
+from hub.escalation.plan import Position
 from hub.escalation.service import PolicyService
 from hub.escalation.state import Escalation, EscalationState, PendingStep
 from hub.events.models import Event
@@ -21,10 +22,12 @@ from hub.incidents.models import Incident, Status
 from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Scheduler
 from hub.scheduler.reactions import Reactions
+from hub.storage.ids import new_id
 from hub.teams.service import TeamService
 
 log = logging.getLogger(__name__)
 
+START = "escalation.start"
 START_ON = frozenset({"incident.declared"})
 STOP_ON = frozenset({"incident.acknowledged", "incident.status_changed"})
 
@@ -46,7 +49,8 @@ class EscalationFlows:
         self._teams = teams
         self._policies = policies
         self._scheduler = scheduler
-        reactions.register("escalation.start", START_ON, self.on_declared)
+        self._reactions = reactions
+        reactions.register(START, START_ON, self.on_declared)
         reactions.register("escalation.stop", STOP_ON, self.on_moved_on)
 
     async def on_declared(self, event: Event) -> None:
@@ -61,9 +65,14 @@ class EscalationFlows:
             return
         await self.begin(incident, policy)
 
+    async def start_pending(self, declared: Event) -> bool:
+        """Whether the start reaction has yet to see ``declared``, an incident's first event."""
+        assert declared.seq is not None
+        return declared.seq > await self._reactions.checkpoint(START)
+
     async def begin(self, incident: Incident, policy: EscalationPolicy) -> Escalation:
         """Start escalating ``incident``; starting twice keeps the first start."""
-        first = PendingStep(step=1, level=0, round=0, due_at=incident.created_at)
+        first = PendingStep(**first_step(incident).model_dump())
         esc = await self.engine.store.start(
             Escalation(
                 id=incident.id,
@@ -112,6 +121,7 @@ class EscalationFlows:
             due_at=self._clock.now(),
             manual=True,
             requested_by=actor,
+            request_id=new_id(),
         )
         if not await self.engine.store.request(esc, pending):
             raise Conflict(f"{incident.ref}'s escalation moved on meanwhile; retry")
@@ -167,3 +177,9 @@ def _round(esc: Escalation) -> int:
     if esc.next is not None:
         return esc.next.round
     return esc.steps[-1].round if esc.steps else 0
+
+
+def first_step(incident: Incident) -> Position:
+    # Timed from the declaration, however late the start runs: the ladder
+    # follows the plan, not the runner (see hub.escalation.engine).
+    return Position(step=1, level=0, round=0, due_at=incident.created_at)

@@ -4,7 +4,9 @@ A step that engages people creates one notification per team they belong to,
 keyed by (incident, step, team), so running the step twice creates nothing
 new. Delivery is a scheduler job: a failure raises, and the scheduler retries
 it with backoff; the last failure marks the notification FAILED and puts it on
-the incident's timeline. Nothing is dropped without a record.
+the incident's timeline. Nothing is dropped without a record. A page the
+incident no longer needs (acknowledged or moved on before it was sent) is
+closed as CANCELLED instead, unless someone asked for its step by hand.
 
 A receiver may still see a delivery twice: if the hub dies after the
 receiver answered and before the answer is stored, the job runs again. Each
@@ -14,6 +16,7 @@ the repeat; no sender can do better over plain HTTP.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -28,7 +31,8 @@ from pydantic import BaseModel, Field
 from hub.clock import Clock
 from hub.escalation.plan import Action, StepPlan
 from hub.escalation.webhooks import SIGNATURE_HEADER, WebhookService, signature
-from hub.incidents.models import Incident
+from hub.incidents.models import Incident, Status
+from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Job, RetryPolicy, Scheduler
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
@@ -46,6 +50,7 @@ class NotificationState(StrEnum):
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"  # every attempt failed
     UNDELIVERABLE = "UNDELIVERABLE"  # the team has no webhook
+    CANCELLED = "CANCELLED"  # the incident was acknowledged (or moved on) first
 
 
 class Attempt(BaseModel):
@@ -64,6 +69,8 @@ class Notification(BaseModel):
     handles: list[str]
     state: NotificationState
     drill: bool
+    # A step asked for by hand: sent even once the incident is acknowledged.
+    manual: bool = False
     payload: dict[str, Any]
     attempts: list[Attempt] = Field(default_factory=list)
     created_at: datetime
@@ -89,13 +96,22 @@ class Notifier:
         clock: Clock,
         scheduler: Scheduler,
         webhooks: WebhookService,
+        incidents: IncidentService,
         *,
         timeout: float,
     ) -> None:
         self.collection = db["notifications"]
+        self._incidents = incidents
         self._clock = clock
         self._scheduler = scheduler
         self._webhooks = webhooks
+        if timedelta(seconds=timeout) * 2 > scheduler.lease:
+            # A delivery outliving its job's lease could be run again by
+            # another replica while the first is still sending.
+            raise ValueError(
+                f"a webhook timeout of {timeout}s needs a job lease of at least "
+                f"{2 * timeout}s; the scheduler's is {scheduler.lease.total_seconds()}s"
+            )
         self._timeout = timeout
         self._client: httpx.AsyncClient | None = None
         self.on_failed: FailureHook | None = None
@@ -181,6 +197,7 @@ class Notifier:
             handles=handles,
             state=NotificationState.PENDING,
             drill=incident.exercise,
+            manual=plan.manual,
             payload=payload,
             created_at=self._clock.now(),
         )
@@ -192,6 +209,8 @@ class Notifier:
             return
         note = Notification.model_validate(doc)
         if note.state is not NotificationState.PENDING:
+            return
+        if await self._overtaken(note):
             return
         keys = await self._webhooks.keys([note.team_id])
         key = keys.get(note.team_id)
@@ -240,10 +259,19 @@ class Notifier:
         started = time.perf_counter()
         attempt = Attempt(number=number, at=now)
         try:
-            response = await self._http().post(url, content=body, headers=headers)
+            # One deadline for the whole attempt: the client's own timeout
+            # bounds each phase alone, and a receiver sending a byte at a time
+            # could outlast the job's lease (see hub.settings.webhook_timeout).
+            async with asyncio.timeout(self._timeout):
+                response = await self._http().post(url, content=body, headers=headers)
             attempt.status_code = response.status_code
-        except httpx.HTTPError as exc:
-            attempt.error = f"{type(exc).__name__}: {exc}"[:500]
+        except Exception as exc:  # noqa: BLE001 - every failure kind is an attempt
+            # Not only transport errors: a URL the client refuses (InvalidURL),
+            # an encoding fault, anything else. Each is recorded on the
+            # notification and retried, and the last one reaches the timeline,
+            # so no failure is silent. Cancellation is not an Exception.
+            why = str(exc) or f"no answer within {self._timeout}s"
+            attempt.error = f"{type(exc).__name__}: {why}"[:500]
         attempt.duration_ms = round((time.perf_counter() - started) * 1000, 1)
         return attempt
 
@@ -253,12 +281,34 @@ class Notifier:
             self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
         return self._client
 
-    async def _close(self, note: Notification, state: NotificationState, error: str) -> None:
+    async def _overtaken(self, note: Notification) -> bool:
+        """Cancel ``note`` if its incident was acknowledged or moved on first.
+
+        The engine decides a step from the incident it read, and writes the
+        step to another document: an acknowledgement can land in between (or
+        any time before delivery), and no single-document write can exclude
+        that. Delivery is the effect people feel, so the check sits here, as
+        late as it can: only an acknowledgement during the request itself can
+        still be followed by its page.
+        """
+        if note.manual:
+            return False
+        incident = await self._incidents.get(note.incident_id)
+        if incident.status is Status.TRIGGERED:
+            return False
+        why = f"{incident.ref} was {incident.status} before delivery"
+        await self._close(note, NotificationState.CANCELLED, why, failed=False)
+        log.info("event=notify.cancelled notification_id=%s reason=%s", note.id, why)
+        return True
+
+    async def _close(
+        self, note: Notification, state: NotificationState, error: str, *, failed: bool = True
+    ) -> None:
         closed = await self.collection.update_one(
             {"id": note.id, "state": NotificationState.PENDING.value},
             {"$set": {"state": state.value, "error": error}},
         )
-        if not closed:
+        if not closed or not failed:
             return
         log.error(
             "event=notify.gave_up notification_id=%s state=%s error=%s", note.id, state, error

@@ -45,6 +45,7 @@ class PolicyService:
     async def page(self, request: PageRequest) -> Page[EscalationPolicy]:
         return await self.repo.page({}, [("name", 1)], request)
 
+
 def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> None:
     # New rules may name levels the old ladder lacks, and new levels may drop
     # ones old rules name: only the policy as a whole can be checked.

@@ -41,6 +41,9 @@ class PendingStep(Position):
     # A step someone asked for; it fires even when the escalation is stopped.
     manual: bool = False
     requested_by: str | None = None
+    # Each request by hand has its own id, so its job never shares a dedup key
+    # with a step that was scheduled under the same number and then cancelled.
+    request_id: str | None = None
 
 
 class Escalation(BaseModel):
@@ -51,6 +54,9 @@ class Escalation(BaseModel):
     state: EscalationState
     next: PendingStep | None = None
     applied: int = 0
+    # Bumped by every write that moves the ladder (a step, a stop, a request),
+    # so a write that depends on the position can insist nothing moved meanwhile.
+    version: int = 0
     steps: list[StepPlan] = Field(default_factory=list)
     outbox: list[dict[str, Any]] = Field(default_factory=list)
     started_at: datetime
@@ -100,6 +106,7 @@ class EscalationStore:
                 "state": state.value,
                 "next": nxt.model_dump() if nxt else None,
             },
+            "$inc": {"version": 1},
             "$push": {
                 "steps": {"$each": [plan.model_dump()], "$slice": -KEEP_STEPS},
                 **outbox_push(events),
@@ -123,6 +130,7 @@ class EscalationStore:
                     "stopped_at": at,
                     "stop_reason": reason,
                 },
+                "$inc": {"version": 1},
                 "$push": outbox_push(events),
             },
         )
@@ -132,10 +140,9 @@ class EscalationStore:
 
     async def request(self, esc: Escalation, pending: PendingStep) -> bool:
         """Make ``pending`` the next step, unless the escalation moved meanwhile."""
-        current = esc.next.step if esc.next else None
         matched = await self.collection.update_one(
-            {"id": esc.id, "applied": esc.applied, "next.step": current},
-            {"$set": {"next": pending.model_dump()}},
+            {"id": esc.id, **_at_version(esc.version)},
+            {"$set": {"next": pending.model_dump()}, "$inc": {"version": 1}},
         )
         return matched > 0
 
@@ -158,3 +165,12 @@ class EscalationStore:
         if esc.outbox:
             events = [Event.model_validate(e) for e in esc.outbox]
             await self._events.flush(COLLECTION, esc.id, events)
+
+
+def _at_version(version: int) -> dict[str, Any]:
+    # Matching on a counter, never on a null: a filter on ``next.step: None``
+    # matches a ``next: null`` document on a MongoDB server but not on the
+    # embedded engine. Documents stored before the counter existed lack it.
+    if version:
+        return {"version": version}
+    return {"$or": [{"version": 0}, {"version": {"$exists": False}}]}

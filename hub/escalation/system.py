@@ -36,7 +36,7 @@ class EscalationSystem:
         self.store = EscalationStore(db, events)
         self.webhooks = WebhookService(db, clock, teams.teams)
         self.notifier = Notifier(
-            db, clock, scheduler, self.webhooks, timeout=settings.webhook_timeout
+            db, clock, scheduler, self.webhooks, incidents, timeout=settings.webhook_timeout
         )
         self.engine = EscalationEngine(
             clock, events, incidents, teams, self.store, self.notifier, scheduler
@@ -44,7 +44,9 @@ class EscalationSystem:
         self.flows = EscalationFlows(
             clock, self.engine, incidents, teams, policies, scheduler, reactions
         )
-        self.preview = PreviewService(self.engine, incidents, teams, policies, events)
+        self.preview = PreviewService(
+            clock, self.engine, self.flows, incidents, teams, policies, events
+        )
 
     async def close(self) -> None:
         await self.notifier.close()

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
+
+import httpx
 
 from hub.clock import Clock
 from hub.errors import BadInput
@@ -25,6 +28,10 @@ from hub.teams.models import Team
 MIN_SECRET = 16
 MAX_URL = 2000
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Host names after IDNA encoding: dot-separated labels of letters, digits,
+# hyphens (not at either end) and underscores (common in internal names).
+_LABEL = r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)"
+HOST = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*\.?")
 
 
 @dataclass(frozen=True)
@@ -48,12 +55,41 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL:
-        raise BadInput(
-            f"webhook url {url[:100]!r} must be an http(s) URL with a host", argument="url"
-        )
+    """``url`` if the delivery client can send to it; BadInput naming the fault if not.
+
+    Checked with the client's own parser, so a URL stored here never fails at
+    delivery for its form (see :mod:`hub.escalation.notify`).
+    """
+    if len(url) > MAX_URL:
+        raise _bad(url, f"is longer than {MAX_URL} characters")
+    try:
+        parsed = httpx.URL(url)
+        # Reading the host decodes its IDNA form: an invalid A-label fails here.
+        shown = parsed.host
+    except (httpx.InvalidURL, ValueError) as exc:  # IDNA errors are ValueErrors
+        raise _bad(url, f"cannot be sent to: {exc}") from exc
+    if parsed.scheme not in ("http", "https") or not shown:
+        raise _bad(url, "must be an http(s) URL with a host")
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise _bad(url, f"names port {parsed.port}; ports are 1-65535")
+    if parsed.userinfo:
+        raise _bad(url, "must not carry credentials: reads show the URL; sign with the secret")
+    host = parsed.raw_host.decode("ascii")
+    if not (_is_ip(host) or HOST.fullmatch(host)):
+        raise _bad(url, f"has the host {host!r}, which is not a valid host name")
     return url
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _bad(url: str, why: str) -> BadInput:
+    return BadInput(f"webhook url {url[:100]!r} {why}", argument="url")
 
 
 class WebhookService:

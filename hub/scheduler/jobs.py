@@ -44,8 +44,11 @@ class Job(BaseModel):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
-    # Seconds between due and claimed: how late the hub was (a stop, a backlog).
+    # Seconds between due and first claimed: how late the hub was (a stop, a
+    # backlog). A retry moves due_at on, so later claims keep the first figure.
     late_by: float = 0.0
+    # Failed runs put back to wait out their backoff.
+    retries: int = 0
     last_error: str | None = None
 
 
@@ -82,7 +85,9 @@ class Scheduler:
     ) -> None:
         self._jobs = db["jobs"]
         self._clock = clock
-        self._lease = lease
+        # How long a claimed job is its runner's alone; work that may take
+        # longer risks a second run elsewhere (see Notifier's deadline).
+        self.lease = lease
         self._poll = poll
         self.owner = owner or f"hub-{uuid.uuid4().hex[:8]}"
         self._handlers: dict[str, Handler] = {}
@@ -156,7 +161,7 @@ class Scheduler:
                 "$set": {
                     "state": RUNNING,
                     "owner": self.owner,
-                    "lease_until": now + self._lease,
+                    "lease_until": now + self.lease,
                     "started_at": now,
                 },
                 "$inc": {"attempts": 1},
@@ -166,8 +171,10 @@ class Scheduler:
         if doc is None:
             return None
         job = Job.model_validate(doc)
-        # Stored with the outcome (see _finish and _retry), not in a write of its own.
-        job.late_by = max(0.0, (now - job.due_at).total_seconds())
+        # Stored with the outcome (see _finish and _retry), not in a write of its
+        # own. A job reclaimed after a lost lease still has its first due_at.
+        if job.retries == 0:
+            job.late_by = max(0.0, (now - job.due_at).total_seconds())
         return job
 
     async def run_now(self, job: Job) -> bool:
@@ -231,7 +238,8 @@ class Scheduler:
                     "due_at": self._clock.now() + delay,
                     "last_error": repr(exc),
                     "late_by": job.late_by,
-                }
+                },
+                "$inc": {"retries": 1},
             },
         )
 

@@ -72,6 +72,11 @@ class Reactions:
             handled += await self._run(reaction)
         return handled
 
+    async def checkpoint(self, name: str) -> int:
+        """The sequence number up to which reaction ``name`` has handled events."""
+        doc = await self._state.get(name)
+        return int(doc["checkpoint"]) if doc else 0
+
     async def prepare(self) -> None:
         """Give each new reaction its checkpoint: it starts at the present.
 

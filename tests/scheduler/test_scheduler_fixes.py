@@ -77,3 +77,28 @@ async def test_a_kind_retries_on_its_own_backoff_then_fails() -> None:
     assert doc is not None and doc["state"] == "failed" and "down" in doc["last_error"]
     await a.stop()
     await b.stop()
+
+
+async def test_a_retried_job_keeps_the_lateness_of_its_first_run() -> None:
+    clock = ManualClock(T0)
+    a, b = await two_replicas(clock)
+    seen: list[float] = []
+
+    async def fails_once(job: Job) -> None:
+        seen.append(job.late_by)
+        if job.attempts == 1:
+            raise RuntimeError("receiver down")
+
+    retry = RetryPolicy(max_attempts=3, first_delay=timedelta(seconds=10))
+    b.scheduler.register("test.late", fails_once, retry=retry)
+    job = await a.scheduler.schedule("test.late", T0 + timedelta(minutes=5), {})
+    await a.stop()  # nobody runs it on time
+    clock.advance(timedelta(minutes=25))
+    assert await b.scheduler.run_due() == 1
+    clock.advance(timedelta(seconds=10))
+    assert await b.scheduler.run_due() == 1
+
+    assert seen == [20 * 60, 20 * 60]
+    doc = await b.db["jobs"].get(job.id)
+    assert doc is not None and doc["state"] == "done" and doc["late_by"] == 20 * 60
+    await b.stop()
