@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from hub.auth.models import Principal
 from hub.clock import Clock
 from hub.errors import BadInput, InvalidTransition, NotFound
 from hub.handoffs import models as hm
+from hub.handoffs.answerers import check_answerer
 from hub.handoffs.claims import Claims
 from hub.handoffs.deadline import Settlement
 from hub.handoffs.events import handoff_event, iso, load_parties
@@ -151,8 +153,10 @@ class HandoffFlows:
 
     # -- respond -------------------------------------------------------------
 
-    async def accept(self, handoff_id: str, *, actor: str) -> Handoff:
-        handoff = await self._still_proposed(handoff_id, "accepted")
+    async def accept(self, handoff_id: str, *, by: Principal) -> Handoff:
+        """Accept for the receiving team: see :mod:`hub.handoffs.answerers` for who may."""
+        actor = by.actor
+        handoff = await self._answerable(handoff_id, by, "accept")
         now = self._clock.now()
         changes = {"responded_by": actor, "responded_at": now}
         accepted = await self.handoffs.respond(
@@ -164,13 +168,14 @@ class HandoffFlows:
         log.info("event=handoff.accepted handoff_id=%s actor=%s", handoff_id, actor)
         return accepted
 
-    async def reject(self, handoff_id: str, reason: str, *, actor: str) -> Handoff:
+    async def reject(self, handoff_id: str, reason: str, *, by: Principal) -> Handoff:
+        actor = by.actor
         why = reason.strip()
         if not why or len(why) > MAX_REASON:
             raise BadInput(
                 f"a rejection needs a reason of 1 to {MAX_REASON} characters", argument="reason"
             )
-        handoff = await self._still_proposed(handoff_id, "rejected")
+        handoff = await self._answerable(handoff_id, by, "reject")
         now = self._clock.now()
         parties, incidents = await self.settlement.context(handoff)
         events = [
@@ -191,8 +196,14 @@ class HandoffFlows:
         """Expire a handoff nobody answered, or finish one that was answered."""
         await self.settlement.deadline(handoff_id)
 
-    async def _still_proposed(self, handoff_id: str, verb: str) -> Handoff:
+    async def _answerable(self, handoff_id: str, by: Principal, verb: str) -> Handoff:
+        """The handoff, if ``by`` may answer it and it still awaits an answer."""
         handoff = await self.handoffs.get(handoff_id)
+        check_answerer(handoff, await self._teams.teams.get(handoff.to_team_id), by, verb)
+        return await self._still_proposed(handoff, f"{verb}ed")
+
+    async def _still_proposed(self, handoff: Handoff, verb: str) -> Handoff:
+        handoff_id = handoff.id
         if handoff.status is HandoffStatus.PROPOSED and self._clock.now() >= handoff.expires_at:
             # Its deadline job may simply not have run yet: expire it now.
             await self.deadline(handoff_id)
