@@ -26,7 +26,6 @@ from hub.handoffs.service import HandoffService
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Scheduler
-from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
 from hub.teams.service import TeamService
 
@@ -123,9 +122,11 @@ class HandoffFlows:
         ]
         try:
             await self.handoffs.insert(handoff, events, dedup=dedup)
-        except DuplicateKey:
-            await self.claims.release(handoff.id)
-            await self._scheduler.cancel({"dedup": f"{DEADLINE}:{handoff.id}"})
+        except BaseException:
+            # Any failure, not only a repeated dedup: a claim left behind
+            # would hold the incidents back from the very retry meant to
+            # hand them over.
+            await self._abandon(handoff.id)
             raise
         log.info(
             "event=handoff.proposed handoff_id=%s from=%s to=%s incidents=%d automatic=%s",
@@ -136,6 +137,24 @@ class HandoffFlows:
             handoff.automatic,
         )
         return handoff
+
+    async def _abandon(self, handoff_id: str) -> None:
+        """Release what a proposal took, once sure its handoff was not stored.
+
+        A write can land and still report an error (the reply was lost), so
+        the handoff is looked for first: a stored one keeps its claims and
+        its deadline. If the database fails here as well, the claims stay
+        until :data:`hub.handoffs.claims.STALE` and the caller's error stands.
+        """
+        try:
+            [stored] = await self.handoffs.get_many([handoff_id])
+            if stored is not None:
+                log.warning("event=handoff.stored_despite_error handoff_id=%s", handoff_id)
+                return
+            await self.claims.release(handoff_id)
+            await self._scheduler.cancel({"dedup": f"{DEADLINE}:{handoff_id}"})
+        except Exception as exc:  # noqa: BLE001 - the proposal's own error is what matters
+            log.warning("event=handoff.abandon_failed handoff_id=%s error=%r", handoff_id, exc)
 
     async def _open_incidents(self, incident_ids: list[str]) -> list[Incident]:
         found = await self._incidents.get_many(incident_ids)
