@@ -11,7 +11,9 @@ from hub.demo import DemoData
 from tests.conftest import gql
 from tests.handoffs.ops import accept, declare, incident, propose
 
-STATUS = "mutation($id: ID!, $s: IncidentStatus!) { changeIncidentStatus(id: $id, status: $s) { id } }"
+STATUS = (
+    "mutation($id: ID!, $s: IncidentStatus!) { changeIncidentStatus(id: $id, status: $s) { id } }"
+)
 
 
 def z(hour: int, minute: int = 0) -> datetime:
