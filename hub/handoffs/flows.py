@@ -176,6 +176,7 @@ class HandoffFlows:
         """Accept for the receiving team: see :mod:`hub.handoffs.answerers` for who may."""
         actor = by.actor
         handoff = await self._answerable(handoff_id, by, "accept")
+        await self._something_open(handoff)
         now = self._clock.now()
         changes = {"responded_by": actor, "responded_at": now}
         accepted = await self.handoffs.respond(
@@ -186,6 +187,19 @@ class HandoffFlows:
         await self.settlement.settle(accepted)
         log.info("event=handoff.accepted handoff_id=%s actor=%s", handoff_id, actor)
         return accepted
+
+    async def _something_open(self, handoff: Handoff) -> None:
+        """Refuse an acceptance that would take over nothing: all resolved or closed."""
+        found = await self._incidents.get_many(handoff.incident_ids)
+        incidents = [i for i in found if i is not None]
+        if any(i.is_open for i in incidents):
+            return
+        states = ", ".join(f"{i.ref} is {i.status}" for i in incidents) or "none exists"
+        raise InvalidTransition(
+            f"handoff {handoff.id} has nothing left to take over ({states}); "
+            "it expires without paging anyone",
+            current=handoff.status.value,
+        )
 
     async def reject(self, handoff_id: str, reason: str, *, by: Principal) -> Handoff:
         actor = by.actor
