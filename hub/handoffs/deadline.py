@@ -4,8 +4,9 @@ Every proposal stores a deadline job. When it runs, a handoff still PROPOSED
 expires: the sending team keeps its incidents (they are never without an
 owner) and the receiving region's lead is escalated to, on both regions'
 timelines; unless every incident it covers was resolved or closed meanwhile,
-when it expires quietly and says why. A handoff already ACCEPTED is settled again, which moves any
-incident an interrupted acceptance left behind; moving is idempotent.
+when it expires quietly and says why. A handoff already ACCEPTED is settled
+again, which moves any incident an interrupted acceptance left behind;
+moving is idempotent.
 """
 
 from __future__ import annotations
