@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from hub.clock import ManualClock
+from hub.core import Hub
 from hub.demo import DemoData
 from tests.conftest import gql
-from tests.handoffs.ops import accept, declare, incident, propose
+from tests.handoffs.ops import accept, declare, handoffs, incident, propose
 
 STATUS = (
     "mutation($id: ID!, $s: IncidentStatus!) { changeIncidentStatus(id: $id, status: $s) { id } }"
@@ -61,3 +62,20 @@ async def test_the_last_regions_time_stops_at_resolution_and_restarts_on_reopen(
         ("London", z(9).isoformat(), z(9, 30).isoformat(), 30 * 60.0, "reopened"),
     ]
     assert timedelta(seconds=sum(s[3] for s in spans(closed))) == timedelta(hours=1, minutes=30)
+
+
+async def test_a_reopened_incidents_brief_still_reaches_back_to_its_last_handoff(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualClock
+) -> None:
+    incident_id = await declare(api, demo.team_ids["sre-emea"])
+    note = "mutation($id: ID!, $t: String!) { addIncidentNote(id: $id, text: $t) { id } }"
+    await gql(api, note, {"id": incident_id, "t": "Rolled back the deploy"})
+    await gql(api, STATUS, {"id": incident_id, "s": "RESOLVED"})
+    clock.set(z(4))
+    await gql(api, STATUS, {"id": incident_id, "s": "INVESTIGATING"})
+
+    clock.set(z(15))  # London's shift ends
+    await hub.scheduler.run_due()
+
+    [auto] = await handoffs(api, "San Francisco", "PROPOSED")
+    assert auto["brief"]["tried"] == ["Rolled back the deploy"]
