@@ -67,15 +67,19 @@ class HandoffQueries:
         status: HandoffStatusEnum | None = None,  # type: ignore[valid-type]
     ) -> list[HandoffType]:
         hub = info.context.hub
+        principal = info.context.principal
         region_id = (await hub.teams.resolve_region(region)).id if region else None
+        within = (principal.region_ids, principal.team_ids) if principal.scoped else None
         found = await hub.handoffs.handoffs.list_handoffs(
-            region_id=region_id, status=HandoffStatus(status) if status else None
+            region_id=region_id, status=HandoffStatus(status) if status else None, within=within
         )
         return [HandoffType.from_model(h) for h in found]
 
     @strawberry.field
     async def handoff(self, info: Info[Context, None], id: strawberry.ID) -> HandoffType:
-        return HandoffType.from_model(await info.context.hub.handoffs.handoffs.get(str(id)))
+        found = await info.context.hub.handoffs.handoffs.get(str(id))
+        scopes.check_handoff(info.context.principal, found)
+        return HandoffType.from_model(found)
 
 
 @strawberry.type
@@ -90,9 +94,7 @@ class HandoffMutations:
 
     @strawberry.mutation
     async def accept_handoff(self, info: Info[Context, None], id: strawberry.ID) -> HandoffType:
-        handoff = await info.context.hub.handoffs.accept(
-            str(id), actor=info.context.principal.actor
-        )
+        handoff = await info.context.hub.handoffs.accept(str(id), by=info.context.principal)
         return HandoffType.from_model(handoff)
 
     @strawberry.mutation
@@ -100,7 +102,7 @@ class HandoffMutations:
         self, info: Info[Context, None], id: strawberry.ID, reason: str
     ) -> HandoffType:
         handoff = await info.context.hub.handoffs.reject(
-            str(id), reason, actor=info.context.principal.actor
+            str(id), reason, by=info.context.principal
         )
         return HandoffType.from_model(handoff)
 
@@ -120,8 +122,14 @@ class HandoffSubscriptions:
             after_seq = await check_cursor(hub.events, hub.clock, after, retention)
         query: dict[str, Any] = {"type": {"$in": list(HANDOFF_EVENTS)}, "region_ids": region_id}
 
+        principal = info.context.principal
+
         def wanted(event: Event) -> bool:
-            return event.type in HANDOFF_EVENTS and region_id in event.region_ids
+            return (
+                event.type in HANDOFF_EVENTS
+                and region_id in event.region_ids
+                and scopes.allows_event(principal, event)
+            )
 
         async for event in stream(hub.events, hub.feed, wanted, query=query, after=after_seq):
             yield EventType.from_model(event)

@@ -79,6 +79,7 @@ def target_id(args: Mapping[str, Any], target: Target) -> str | None:
     names = {
         Target.INCIDENT: ("id", "incidentId", "incident_id"),
         Target.TEAM: ("teamId", "team_id"),
+        Target.HANDOFF: ("id",),
     }.get(target, ())
     sources = [args, *(v for v in args.values() if isinstance(v, Mapping))]
     for source in sources:
@@ -156,10 +157,26 @@ class AccessControl(SchemaExtension):
             log.exception("event=audit.write_failed request_id=%s", context.request_id)
 
 
+def listed_ids(args: Mapping[str, Any], name: str) -> list[str]:
+    """Well-formed ids in the list argument ``name`` (or ``input.<name>``)."""
+    sources = [args, *(v for v in args.values() if isinstance(v, Mapping))]
+    for source in sources:
+        value = source.get(name)
+        if isinstance(value, list):
+            return [v for v in value if is_valid(v)]
+    return []
+
+
 async def _check_target(
     context: Context, principal: Principal, rule: Rule, args: Mapping[str, Any]
 ) -> None:
     if not principal.scoped or rule.target is Target.NONE:
+        return
+    if rule.target is Target.INCIDENTS:
+        found = await context.loaders.incident.load_many(listed_ids(args, "incidentIds"))
+        for incident in found:
+            if incident is not None:
+                scopes.check_incident(principal, incident)
         return
     ident = target_id(args, rule.target)
     if ident is None or not is_valid(ident):
@@ -172,6 +189,10 @@ async def _check_target(
         team = await context.loaders.team.load(ident)
         if team is not None:
             scopes.check_team(principal, team)
+    elif rule.target is Target.HANDOFF:
+        [handoff] = await context.hub.handoffs.handoffs.get_many([ident])
+        if handoff is not None:
+            scopes.check_receiving(principal, handoff)
 
 
 def _error(key: str, fields: list[Root], exc: HubError) -> GraphQLError:

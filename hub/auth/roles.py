@@ -25,6 +25,10 @@ class Target(StrEnum):
     NONE = "none"  # nothing scoped: a scoped token may not run it
     INCIDENT = "incident"  # the argument ``id`` or ``incidentId`` is an incident
     TEAM = "team"  # the argument ``teamId`` (or ``input.teamId``) is a team
+    # ``input.incidentIds`` are incidents, all on the side a handoff leaves.
+    INCIDENTS = "incidents"
+    # The argument ``id`` is a handoff, answered by its receiving side.
+    HANDOFF = "handoff"
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,9 @@ MUTATIONS: dict[str, Rule] = {
     # People only: a manual step pages past the policy's own conditions, and
     # automation already shapes escalation through the severity it declares.
     "escalateIncident": Rule(RESPONDERS, Target.INCIDENT),
-    "proposeHandoff": Rule(RESPONDERS),
-    "acceptHandoff": Rule(RESPONDERS),
-    "rejectHandoff": Rule(RESPONDERS),
+    "proposeHandoff": Rule(RESPONDERS, Target.INCIDENTS),
+    "acceptHandoff": Rule(RESPONDERS, Target.HANDOFF),
+    "rejectHandoff": Rule(RESPONDERS, Target.HANDOFF),
     "postStatusUpdate": Rule(INCIDENT_WRITERS, Target.INCIDENT),
     "checkProtocolItem": Rule(RESPONDERS, Target.INCIDENT),
     "addFollowUp": Rule(RESPONDERS, Target.INCIDENT),

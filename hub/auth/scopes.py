@@ -13,6 +13,7 @@ from dataclasses import replace
 from hub.auth.models import Principal
 from hub.errors import Forbidden
 from hub.events.models import Event
+from hub.handoffs.models import Handoff
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentFilter
 from hub.teams.models import Team
@@ -36,6 +37,32 @@ def check_incident(principal: Principal, incident: Incident) -> None:
 def check_team(principal: Principal, team: Team) -> None:
     if not allows(principal, region_id=team.region_id, team_id=team.id):
         raise Forbidden(f"team {team.slug!r} is outside this token's scope", id=team.id)
+
+
+def allows_handoff(principal: Principal, handoff: Handoff) -> bool:
+    """A handoff is seen from both sides: the sending and the receiving one."""
+    sending = allows(principal, region_id=handoff.from_region_id, team_id=handoff.from_team_id)
+    return sending or receives(principal, handoff)
+
+
+def receives(principal: Principal, handoff: Handoff) -> bool:
+    """Whether the principal's scope covers the side a handoff is offered to."""
+    return allows(principal, region_id=handoff.to_region_id, team_id=handoff.to_team_id)
+
+
+def check_handoff(principal: Principal, handoff: Handoff) -> None:
+    if not allows_handoff(principal, handoff):
+        raise Forbidden(f"handoff {handoff.id} is outside this token's scope", id=handoff.id)
+
+
+def check_receiving(principal: Principal, handoff: Handoff) -> None:
+    """Only the receiving side answers a handoff."""
+    if not receives(principal, handoff):
+        raise Forbidden(
+            f"handoff {handoff.id} is offered outside this token's scope; "
+            "only its receiving region or team answers it",
+            id=handoff.id,
+        )
 
 
 def allows_event(principal: Principal, event: Event) -> bool:

@@ -43,7 +43,9 @@ def assemble(incidents: Sequence[Incident], timelines: Mapping[str, list[Event]]
 
 
 def _since_last_owner_change(incident: Incident, timeline: list[Event]) -> list[Event]:
-    since = incident.ownership[-1].since if incident.ownership else incident.created_at
+    # A reopening starts a span but keeps the owner: the brief reaches past it.
+    moves = [span.since for span in incident.ownership if span.via != "reopened"]
+    since = moves[-1] if moves else incident.created_at
     return [e for e in timeline if e.occurred_at >= since]
 
 

@@ -3,8 +3,10 @@
 Every proposal stores a deadline job. When it runs, a handoff still PROPOSED
 expires: the sending team keeps its incidents (they are never without an
 owner) and the receiving region's lead is escalated to, on both regions'
-timelines. A handoff already ACCEPTED is settled again, which moves any
-incident an interrupted acceptance left behind; moving is idempotent.
+timelines; unless every incident it covers was resolved or closed meanwhile,
+when it expires quietly and says why. A handoff already ACCEPTED is settled
+again, which moves any incident an interrupted acceptance left behind;
+moving is idempotent.
 """
 
 from __future__ import annotations
@@ -62,7 +64,10 @@ class Settlement:
     async def _expire(self, handoff: Handoff) -> None:
         now = self._clock.now()
         parties, incidents = await self.context(handoff)
-        leads = parties.leads
+        # Nobody is paged to take over incidents that no longer need anyone.
+        escalate = any(i.is_open for i in incidents)
+        leads = parties.leads if escalate else []
+        why = {} if escalate else {"reason": _nothing_left(incidents)}
         events = []
         for incident in incidents:
             events.append(
@@ -75,8 +80,12 @@ class Settlement:
                     at=now,
                     expired_at=iso(handoff.expires_at),
                     still_owned_by=parties.from_team.slug,
+                    escalated=escalate,
+                    **why,
                 )
             )
+            if not escalate:
+                continue
             events.append(
                 handoff_event(
                     hm.ESCALATED,
@@ -107,8 +116,11 @@ class Settlement:
             self._teams, from_team_id=handoff.from_team_id, to_team_id=handoff.to_team_id
         )
         at = self._clock.now()
+        found = await self._incidents.get_many(handoff.incident_ids)
+        left_out = [i for i in found if i is not None and not i.is_open]
         for incident_id in handoff.incident_ids:
-            await self._incidents.mutate(incident_id, ownership_move(handoff, parties, at))
+            move = ownership_move(handoff, parties, at, left_out)
+            await self._incidents.mutate(incident_id, move)
         await self._claims.release(handoff.id)
 
     async def context(self, handoff: Handoff) -> tuple[Parties, list[Incident]]:
@@ -117,6 +129,11 @@ class Settlement:
         )
         found = await self._incidents.get_many(handoff.incident_ids)
         return parties, [i for i in found if i is not None]
+
+
+def _nothing_left(incidents: list[Incident]) -> str:
+    states = ", ".join(f"{i.ref} is {i.status}" for i in incidents) or "no incident exists"
+    return f"{states}: nothing is left to hand over"
 
 
 def _minutes(delta: timedelta) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from hub.errors import BadInput
 from hub.handoffs.rotation import OnDuty, Schedule, handoff_schedule, on_duty
-from hub.teams.hours import check_range
+from hub.teams.hours import check_instant, check_range
 from hub.teams.models import Region, Team
 from hub.teams.service import TeamService
 
@@ -44,11 +44,13 @@ class DutyService:
         return Duty(answer, await self.primary_team(answer.region.id))
 
     async def schedule(self, start: datetime, end: datetime) -> Schedule:
+        check_instant(start, "from")
+        check_instant(end, "to")
         check_range(start, end)
         if end - start > MAX_RANGE:
             raise BadInput(
                 f"a handoff schedule covers at most {MAX_RANGE.days} days; "
-                f"asked for {(end - start).days}",
+                f"asked for {end - start}",
                 argument="to",
             )
         return handoff_schedule(await self.regions(), start, end)

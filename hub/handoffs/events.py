@@ -15,6 +15,7 @@ from typing import Any
 
 from hub.events.models import Event
 from hub.handoffs.models import Handoff
+from hub.incidents.drills import drill_marked
 from hub.incidents.models import Incident
 from hub.teams.models import Region, Team
 from hub.teams.service import TeamService
@@ -76,14 +77,18 @@ def handoff_event(
         incident_id=incident.id,
         region_ids=handoff.region_ids,
         team_ids=handoff.team_ids,
-        data={
-            "ref": incident.ref,
-            "handoff_id": handoff.id,
-            "automatic": handoff.automatic,
-            "incident_ids": handoff.incident_ids,
-            **parties.describe(),
-            **data,
-        },
+        # A drill's handoff says so, like every other event of a drill.
+        data=drill_marked(
+            incident,
+            {
+                "ref": incident.ref,
+                "handoff_id": handoff.id,
+                "automatic": handoff.automatic,
+                "incident_ids": handoff.incident_ids,
+                **parties.describe(),
+                **data,
+            },
+        ),
     )
 
 

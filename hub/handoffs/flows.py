@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from hub.auth.models import Principal
 from hub.clock import Clock
 from hub.errors import BadInput, InvalidTransition, NotFound
 from hub.handoffs import models as hm
+from hub.handoffs.answerers import check_answerer
 from hub.handoffs.claims import Claims
 from hub.handoffs.deadline import Settlement
 from hub.handoffs.events import handoff_event, iso, load_parties
@@ -24,7 +26,6 @@ from hub.handoffs.service import HandoffService
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Scheduler
-from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
 from hub.teams.service import TeamService
 
@@ -121,9 +122,11 @@ class HandoffFlows:
         ]
         try:
             await self.handoffs.insert(handoff, events, dedup=dedup)
-        except DuplicateKey:
-            await self.claims.release(handoff.id)
-            await self._scheduler.cancel({"dedup": f"{DEADLINE}:{handoff.id}"})
+        except BaseException:
+            # Any failure, not only a repeated dedup: a claim left behind
+            # would hold the incidents back from the very retry meant to
+            # hand them over.
+            await self._abandon(handoff.id)
             raise
         log.info(
             "event=handoff.proposed handoff_id=%s from=%s to=%s incidents=%d automatic=%s",
@@ -134,6 +137,24 @@ class HandoffFlows:
             handoff.automatic,
         )
         return handoff
+
+    async def _abandon(self, handoff_id: str) -> None:
+        """Release what a proposal took, once sure its handoff was not stored.
+
+        A write can land and still report an error (the reply was lost), so
+        the handoff is looked for first: a stored one keeps its claims and
+        its deadline. If the database fails here as well, the claims stay
+        until :data:`hub.handoffs.claims.STALE` and the caller's error stands.
+        """
+        try:
+            [stored] = await self.handoffs.get_many([handoff_id])
+            if stored is not None:
+                log.warning("event=handoff.stored_despite_error handoff_id=%s", handoff_id)
+                return
+            await self.claims.release(handoff_id)
+            await self._scheduler.cancel({"dedup": f"{DEADLINE}:{handoff_id}"})
+        except Exception as exc:  # noqa: BLE001 - the proposal's own error is what matters
+            log.warning("event=handoff.abandon_failed handoff_id=%s error=%r", handoff_id, exc)
 
     async def _open_incidents(self, incident_ids: list[str]) -> list[Incident]:
         found = await self._incidents.get_many(incident_ids)
@@ -151,8 +172,11 @@ class HandoffFlows:
 
     # -- respond -------------------------------------------------------------
 
-    async def accept(self, handoff_id: str, *, actor: str) -> Handoff:
-        handoff = await self._still_proposed(handoff_id, "accepted")
+    async def accept(self, handoff_id: str, *, by: Principal) -> Handoff:
+        """Accept for the receiving team: see :mod:`hub.handoffs.answerers` for who may."""
+        actor = by.actor
+        handoff = await self._answerable(handoff_id, by, "accept")
+        await self._something_open(handoff)
         now = self._clock.now()
         changes = {"responded_by": actor, "responded_at": now}
         accepted = await self.handoffs.respond(
@@ -164,13 +188,27 @@ class HandoffFlows:
         log.info("event=handoff.accepted handoff_id=%s actor=%s", handoff_id, actor)
         return accepted
 
-    async def reject(self, handoff_id: str, reason: str, *, actor: str) -> Handoff:
+    async def _something_open(self, handoff: Handoff) -> None:
+        """Refuse an acceptance that would take over nothing: all resolved or closed."""
+        found = await self._incidents.get_many(handoff.incident_ids)
+        incidents = [i for i in found if i is not None]
+        if any(i.is_open for i in incidents):
+            return
+        states = ", ".join(f"{i.ref} is {i.status}" for i in incidents) or "none exists"
+        raise InvalidTransition(
+            f"handoff {handoff.id} has nothing left to take over ({states}); "
+            "it expires without paging anyone",
+            current=handoff.status.value,
+        )
+
+    async def reject(self, handoff_id: str, reason: str, *, by: Principal) -> Handoff:
+        actor = by.actor
         why = reason.strip()
         if not why or len(why) > MAX_REASON:
             raise BadInput(
                 f"a rejection needs a reason of 1 to {MAX_REASON} characters", argument="reason"
             )
-        handoff = await self._still_proposed(handoff_id, "rejected")
+        handoff = await self._answerable(handoff_id, by, "reject")
         now = self._clock.now()
         parties, incidents = await self.settlement.context(handoff)
         events = [
@@ -191,8 +229,14 @@ class HandoffFlows:
         """Expire a handoff nobody answered, or finish one that was answered."""
         await self.settlement.deadline(handoff_id)
 
-    async def _still_proposed(self, handoff_id: str, verb: str) -> Handoff:
+    async def _answerable(self, handoff_id: str, by: Principal, verb: str) -> Handoff:
+        """The handoff, if ``by`` may answer it and it still awaits an answer."""
         handoff = await self.handoffs.get(handoff_id)
+        check_answerer(handoff, await self._teams.teams.get(handoff.to_team_id), by, verb)
+        return await self._still_proposed(handoff, f"{verb}ed")
+
+    async def _still_proposed(self, handoff: Handoff, verb: str) -> Handoff:
+        handoff_id = handoff.id
         if handoff.status is HandoffStatus.PROPOSED and self._clock.now() >= handoff.expires_at:
             # Its deadline job may simply not have run yet: expire it now.
             await self.deadline(handoff_id)

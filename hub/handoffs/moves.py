@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from hub.handoffs import models as hm
@@ -16,25 +16,30 @@ log = logging.getLogger(__name__)
 
 
 def ownership_move(
-    handoff: Handoff, parties: Parties, at: datetime
+    handoff: Handoff, parties: Parties, at: datetime, left_out: Sequence[Incident] = ()
 ) -> Callable[[Incident], Change]:
     """The step for ``IncidentService.mutate`` that applies an accepted handoff.
 
     It changes nothing when the incident already moved under this handoff,
-    or when its owner is no longer the sending team.
+    when its owner is no longer the sending team, or when it is no longer
+    open: a resolved incident stays with whoever resolved it. ``left_out``
+    names the incidents of the handoff that were not moved for that reason,
+    so the timelines of those that were say so.
     """
+    skipped = [{"ref": i.ref, "status": i.status.value} for i in left_out]
     accepted_at = handoff.responded_at or at
     actor = handoff.responded_by or "hub"
 
     def step(incident: Incident) -> Change:
         if any(span.handoff_id == handoff.id for span in incident.ownership):
             return Change()
-        if incident.team_id != handoff.from_team_id:
+        if incident.team_id != handoff.from_team_id or not incident.is_open:
             log.warning(
-                "event=handoff.move_skipped handoff_id=%s incident=%s owner=%s",
+                "event=handoff.move_skipped handoff_id=%s incident=%s owner=%s status=%s",
                 handoff.id,
                 incident.ref,
                 incident.team_id,
+                incident.status,
             )
             return Change()
         spans = [
@@ -59,6 +64,7 @@ def ownership_move(
                 actor=actor,
                 at=at,
                 accepted_at=accepted_at.isoformat(),
+                **({"left_out": skipped} if skipped else {}),
             ),
             handoff_event(
                 hm.OWNERSHIP_CHANGED, handoff, parties, incident, actor=actor, at=at, via="handoff"

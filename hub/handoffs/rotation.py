@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from hub.errors import BadInput
 from hub.handoffs.timeline import LOOKBACK, Run, Slice, runs, stretches, sweep
-from hub.teams.hours import Span, check_range, region_spans, require_aware
+from hub.teams.hours import Span, check_instant, check_range, region_spans
 from hub.teams.models import Region
 
 # How far on_duty looks ahead for the next handoff; a rotation that hands
@@ -89,7 +89,7 @@ def on_duty(regions: Sequence[Region], at: datetime) -> OnDuty:
     no region has a shift in the week before ``at``.
     """
     ordered = rotation(regions)
-    require_aware(at, "at")
+    check_instant(at, "at")
     slices = sweep(ordered, at - LOOKBACK, at + LOOKAHEAD)
     now = _slice_at(slices, at)
     if now.owner is None:
@@ -141,6 +141,8 @@ def handoff_schedule(
     exactly at ``start`` counts. Gaps and overlaps are cut to the range.
     """
     ordered = rotation(regions)
+    check_instant(start, "from")
+    check_instant(end, "to")
     check_range(start, end)
     slices = sweep(ordered, start - LOOKBACK, end)
     handoffs = [

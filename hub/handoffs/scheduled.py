@@ -15,6 +15,12 @@ Planning looks ``HORIZON`` ahead and is itself a job, repeated every
 ``REPLAN`` on a fixed grid so every replica plans at the same instants. A
 change to working hours reaches automatic handoffs at the next plan, up to
 ``REPLAN`` later; a shift end the change removed is dropped when it comes up.
+
+An incident already in a pending handoff is left out of a shift end (the
+pending one stands). One held by a proposal in flight (claimed, its handoff
+not stored: see :mod:`hub.handoffs.claims`) is not dropped: the job hands
+over the rest, then fails so the scheduler tries again once the claim is
+either stored or stale; ``RETRY`` waits longer in all than a claim can stay.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from hub.clock import Clock
 from hub.events.log import EventLog
 from hub.handoffs.brief import assemble
+from hub.handoffs.claims import STALE
 from hub.handoffs.duty import DutyService
 from hub.handoffs.events import HUB_ACTOR
 from hub.handoffs.flows import DEADLINE, HandoffFlows
@@ -33,7 +40,7 @@ from hub.handoffs.models import MAX_INCIDENTS, Handoff, HandoffPropose
 from hub.handoffs.rotation import handoff_schedule, on_duty
 from hub.incidents.models import OPEN_STATUSES, Incident
 from hub.incidents.service import IncidentFilter, IncidentService
-from hub.scheduler.jobs import Job, Scheduler
+from hub.scheduler.jobs import Job, RetryPolicy, Scheduler
 from hub.storage.collection import DuplicateKey
 from hub.teams.models import Region
 
@@ -48,6 +55,13 @@ CATCH_UP = timedelta(days=1)
 MAX_OPEN = 1_000
 _TICK = timedelta(microseconds=1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Waits of 5, 10, 20, 40 and 80 s: well past STALE before the last try.
+RETRY = RetryPolicy(max_attempts=6, first_delay=timedelta(seconds=5))
+assert sum((RETRY.delay(n) for n in range(1, 6)), timedelta()) > 2 * STALE
+
+
+class InFlight(Exception):
+    """Incidents held by a proposal not stored yet: the shift end runs again."""
 
 
 class ShiftHandoffs:
@@ -69,7 +83,7 @@ class ShiftHandoffs:
         self._events = events
 
     def register(self) -> None:
-        self._scheduler.register(SHIFT_END, self._on_shift_end)
+        self._scheduler.register(SHIFT_END, self._on_shift_end, retry=RETRY)
         self._scheduler.register(PLAN, self._on_plan)
         self._scheduler.register(DEADLINE, self._on_deadline)
 
@@ -121,33 +135,52 @@ class ShiftHandoffs:
         if target.id == region_id or team is None:
             log.info("event=handoff.shift_end_idle region_id=%s to=%s", region_id, target.name)
             return []
-        groups = await self._unclaimed_by_team(region_id, now)
+        groups, in_flight = await self._unclaimed_by_team(region_id, now)
         made = []
         for team_id, incidents in groups.items():
             if team_id == team.id:
                 continue
             for n in range(0, len(incidents), MAX_INCIDENTS):
                 chunk = incidents[n : n + MAX_INCIDENTS]
-                handoff = await self._propose(chunk, team.id, at, f"{key}:{team_id}:{n}")
+                # Keyed by its first incident, so a retry that finds some
+                # incidents already handed off never reuses a stored key.
+                dedup = f"{key}:{team_id}:{chunk[0].id}"
+                handoff = await self._propose(chunk, team.id, at, dedup)
                 if handoff is not None:
                     made.append(handoff)
         log.info(
-            "event=handoff.shift_end region_id=%s to=%s handoffs=%d",
+            "event=handoff.shift_end region_id=%s to=%s handoffs=%d in_flight=%d",
             region_id,
             target.name,
             len(made),
+            in_flight,
         )
+        if in_flight:
+            raise InFlight(f"{in_flight} incidents held by proposals not stored yet")
         return made
 
-    async def _unclaimed_by_team(self, region_id: str, now: datetime) -> dict[str, list[Incident]]:
+    async def _unclaimed_by_team(
+        self, region_id: str, now: datetime
+    ) -> tuple[dict[str, list[Incident]], int]:
+        """Free open incidents by owning team, and how many are held in flight."""
         flt = IncidentFilter(region_ids=[region_id], statuses=sorted(OPEN_STATUSES))
         found = await self._incidents.page(flt, limit=MAX_OPEN)
         held = await self._flows.claims.holders([i.id for i in found], now)
         groups: dict[str, list[Incident]] = defaultdict(list)
+        in_flight = 0
         for incident in sorted(found, key=lambda i: i.number):
-            if incident.id not in held:
+            hold = held.get(incident.id)
+            if hold is None:
                 groups[incident.team_id].append(incident)
-        return groups
+                continue
+            in_flight += not hold.stored
+            log.info(
+                "event=handoff.shift_end_skipped incident=%s handoff_id=%s reason=%s",
+                incident.ref,
+                hold.handoff_id,
+                "pending" if hold.stored else "in_flight",
+            )
+        return groups, in_flight
 
     async def _propose(
         self, incidents: list[Incident], to_team_id: str, at: datetime, dedup: str

@@ -47,11 +47,29 @@ class HandoffService:
         region_id: str | None = None,
         status: HandoffStatus | None = None,
         limit: int = MAX_LIST,
+        within: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> list[Handoff]:
-        """Newest first; a region matches on either side of the handoff."""
-        query: dict[str, Any] = {}
+        """Newest first; a region matches on either side of the handoff.
+
+        ``within`` (region ids, team ids) keeps handoffs with either side in
+        one of those regions or teams: what a scoped token may see.
+        """
+        sides: list[dict[str, Any]] = []
         if region_id is not None:
-            query["$or"] = [{"from_region_id": region_id}, {"to_region_id": region_id}]
+            sides.append({"$or": [{"from_region_id": region_id}, {"to_region_id": region_id}]})
+        if within is not None:
+            regions, teams = list(within[0]), list(within[1])
+            sides.append(
+                {
+                    "$or": [
+                        {"from_region_id": {"$in": regions}},
+                        {"to_region_id": {"$in": regions}},
+                        {"from_team_id": {"$in": teams}},
+                        {"to_team_id": {"$in": teams}},
+                    ]
+                }
+            )
+        query: dict[str, Any] = {"$and": sides} if sides else {}
         if status is not None:
             query["status"] = status.value
         return await self.repo.find(query, sort=[("proposed_at", -1)], limit=limit)

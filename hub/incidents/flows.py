@@ -14,6 +14,7 @@ from hub.incidents.drills import drill_marked
 from hub.incidents.idempotency import IdempotencyKeys, Run
 from hub.incidents.lifecycle import check_transition
 from hub.incidents.models import (
+    OPEN_STATUSES,
     Category,
     Incident,
     IncidentDeclare,
@@ -269,6 +270,9 @@ class IncidentFlows:
         if status is Status.RESOLVED or status is Status.CLOSED:
             # A resolved incident no longer collects its alert group's alerts.
             extra["$unset"] = {"open_alert_group": ""}
+        spans = ownership_on_status(incident, status, now)
+        if spans is not None:
+            changes["ownership"] = [span.model_dump() for span in spans]
         data: dict[str, Any] = {"from": incident.status.value, "to": status.value}
         if note:
             data["note"] = _check_note(note)
@@ -339,6 +343,26 @@ class IncidentFlows:
         if doc is None:
             raise NotFound(f"no team has a member with handle {handle!r}", handle=handle)
         return str(doc["id"])
+
+
+def ownership_on_status(
+    incident: Incident, status: Status, now: datetime
+) -> list[OwnershipSpan] | None:
+    """Ownership after a status change, or None when it stays as it is.
+
+    Time owned is time spent on the incident: resolving it ends the open
+    span, so time in the last region stops, and reopening it starts a new
+    span with the same owner.
+    """
+    opens = status in OPEN_STATUSES
+    if incident.is_open and not opens:
+        return [s if s.until else s.model_copy(update={"until": now}) for s in incident.ownership]
+    if opens and not incident.is_open:
+        again = OwnershipSpan(
+            team_id=incident.team_id, region_id=incident.region_id, since=now, via="reopened"
+        )
+        return [*incident.ownership, again]
+    return None
 
 
 def refuse_if_closed(incident: Incident, what: str) -> None:

@@ -58,7 +58,7 @@ class OwnershipSpan(BaseModel):
     region_id: str
     since: datetime
     until: datetime | None = None
-    # How ownership arrived: declared, handoff, reassigned.
+    # How ownership arrived: declared, handoff, reassigned, reopened.
     via: str = "declared"
     # The accepted handoff that opened this span, when ``via`` is handoff.
     handoff_id: str | None = None

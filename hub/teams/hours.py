@@ -35,6 +35,12 @@ _REACH_BACK = timedelta(days=2)
 _ONE_DAY = timedelta(days=1)
 # The smallest step datetime can take, so [at, at + _TICK) holds only ``at``.
 _TICK = timedelta(microseconds=1)
+# The instants schedules are worked out for. Lookups reach days to either
+# side of what was asked and zone data ends somewhere; these bounds keep that
+# arithmetic far from datetime's own limits (years 1 and 9999) while covering
+# any date an incident or a rota can have.
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,18 @@ def require_aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         naive = value.isoformat()
         raise BadInput(f"{name} must be timezone-aware, got naive {naive}")
+    return value
+
+
+def check_instant(value: datetime, name: str) -> datetime:
+    """``value`` if it is aware and within the years schedules are computed for."""
+    require_aware(value, name)
+    if not EARLIEST <= value < LATEST:
+        raise BadInput(
+            f"{name} must be between {EARLIEST.year} and {LATEST.year} (UTC); "
+            f"got {value.isoformat()}",
+            argument=name,
+        )
     return value
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.errors import NotFound
 from hub.handoffs import models as hm
 from schema.context import Context
@@ -76,8 +77,14 @@ class HandoffType:
 
     @strawberry.field
     async def incidents(self, info: Info[Context, None]) -> list[IncidentType]:
+        """The incidents covered that this token may read."""
         found = await info.context.loaders.incident.load_many(self.incident_ids)
-        return [IncidentType.from_model(i) for i in found if i is not None]
+        principal = info.context.principal
+        return [
+            IncidentType.from_model(i)
+            for i in found
+            if i is not None and scopes.allows_incident(principal, i)
+        ]
 
     @classmethod
     def from_model(cls, h: hm.Handoff) -> HandoffType:
@@ -102,8 +109,11 @@ class HandoffType:
     async def resolve_reference(
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> HandoffType | None:
-        found = await info.context.hub.handoffs.handoffs.get_many([str(id)])
-        return cls.from_model(found[0]) if found[0] else None
+        [found] = await info.context.hub.handoffs.handoffs.get_many([str(id)])
+        if found is None:
+            return None
+        scopes.check_handoff(info.context.principal, found)
+        return cls.from_model(found)
 
 
 async def _team(info: Info[Context, None], team_id: str) -> TeamType:

@@ -280,3 +280,34 @@ async def test_on_duty_without_regions_says_so(api: httpx.AsyncClient) -> None:
         await on_duty(api, "2025-03-02T00:00:00Z")
     assert failed.value.codes == ["BAD_USER_INPUT"]
     assert "region" in failed.value.errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "variables"),
+    [
+        ("onDuty", {"at": "9999-12-31T23:00:00Z"}),
+        ("onDuty", {"at": "0001-01-01T05:00:00Z"}),
+        ("handoffSchedule", {"f": "9999-12-01T00:00:00Z", "t": "9999-12-31T23:59:59Z"}),
+        ("handoffSchedule", {"f": "0001-01-01T00:00:00Z", "t": "0001-01-02T00:00:00Z"}),
+    ],
+)
+async def test_instants_beyond_the_supported_years_are_bad_input(
+    api: httpx.AsyncClient, demo: DemoData, field: str, variables: dict[str, str]
+) -> None:
+    query = ON_DUTY if field == "onDuty" else SCHEDULE
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, query, variables)
+
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    assert "between 1971" in failed.value.errors[0]["message"]
+
+
+async def test_a_too_long_range_names_its_real_length(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await schedule(api, "2025-01-01T00:00:00Z", "2025-04-03T00:00:00.000001Z")
+
+    message = failed.value.errors[0]["message"]
+    assert "at most 92 days" in message
+    assert "92 days, 0:00:00.000001" in message

@@ -214,7 +214,7 @@ async def test_seed_scenario_follows_the_sun_with_a_subscriber_per_region(
     assert spans == [
         ("Singapore", "sre-apac", iso(z(3)), iso(z(7, 5)), 4 * 3600 + 5 * 60),
         ("London", "sre-emea", iso(z(7, 5)), iso(z(15, 10)), 8 * 3600 + 5 * 60),
-        ("San Francisco", "sre-amer", iso(z(15, 10)), None, 50 * 60),
+        ("San Francisco", "sre-amer", iso(z(15, 10)), iso(z(16)), 50 * 60),
     ]
     assert final["status"] == "RESOLVED"
     assert final["timeline"][-1]["data"]["text"].startswith("Postmortem:")
