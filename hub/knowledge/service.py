@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from hub.clock import Clock
-from hub.errors import BadInput, Conflict
+from hub.errors import BadInput, Conflict, NotFound
 from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
 from hub.knowledge.models import (
@@ -27,10 +29,11 @@ from hub.knowledge.models import (
 )
 from hub.knowledge.revisions import Revisions, snapshot
 from hub.knowledge.search import SearchIndex
+from hub.knowledge.stored import ArticleRepository, problems, read_one
+from hub.storage import ids
 from hub.storage.client import Database
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
-from hub.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class KnowledgeService:
         self._events = events
         self.index = index
         self.revisions = Revisions(db)
-        self.repo = Repository(db["articles"], KnowledgeArticle, "knowledge article")
+        self.repo = ArticleRepository(db["articles"], KnowledgeArticle, "knowledge article")
         self.collection = db["articles"]
         self._db = db
 
@@ -134,16 +137,28 @@ class KnowledgeService:
         if not wanted:
             raise BadInput("nothing to update: give at least one field")
         for _ in range(MAX_ATTEMPTS):
-            current = await self.repo.get(article_id)
-            stored = current.model_dump(mode="json")
+            stored = await self._stored(article_id)
             changes = {k: v for k, v in wanted.items() if stored.get(k) != v}
+            # The whole article as it would be, checked before anything is
+            # written: a write must never store what no reader can read.
+            after = _checked({**stored, **changes})
             if not changes:
-                return current
+                return after
             updated = await self._write(stored, changes, actor, data.change_summary)
             if updated is not None:
                 return updated
             log.info("event=knowledge.write_retry article_id=%s", article_id)
         raise Conflict(f"article {article_id!r} kept changing; re-read and retry")
+
+    async def _stored(self, article_id: str) -> dict[str, Any]:
+        """The article as stored, normalised when it reads; raw when damaged, so an
+        update that supplies valid values repairs it."""
+        ids.to_object_id(article_id, kind=self.repo.kind)
+        doc = await self.collection.get(article_id)
+        if doc is None:
+            raise NotFound(f"no knowledge article with id {article_id!r}", id=article_id)
+        article = read_one(KnowledgeArticle, doc)
+        return article.model_dump(mode="json") if article else doc
 
     async def _write(
         self, stored: dict[str, Any], changes: dict[str, Any], actor: str, summary: str
@@ -218,3 +233,10 @@ class KnowledgeService:
     async def postmortems_of(self, incident_ids: Sequence[str]) -> dict[str, KnowledgeArticle]:
         docs = await self.repo.find({"postmortem_of": {"$in": list(incident_ids)}})
         return {d.postmortem_of: d for d in docs if d.postmortem_of}
+
+
+def _checked(values: dict[str, Any]) -> KnowledgeArticle:
+    try:
+        return KnowledgeArticle.model_validate(values)
+    except ValidationError as exc:
+        raise BadInput(problems(exc), fields=[str(e["loc"][0]) for e in exc.errors()]) from exc
