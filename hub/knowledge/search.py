@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import tantivy
 
@@ -31,7 +31,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
-    for name in ("kind", "tags", "service_ids"):
+    for name in ("kind", "tags", "service_ids", "incident_id"):
         builder.add_text_field(name, tokenizer_name="raw")
     return builder.build()
 
@@ -81,6 +81,7 @@ class SearchIndex:
                     kind=a.kind.value,
                     tags=[t.lower() for t in a.tags],
                     service_ids=list(a.service_ids),
+                    incident_id=[a.incident_id] if a.incident_id else [],
                 )
             )
             self._revisions[a.id] = a.revision
@@ -97,8 +98,13 @@ class SearchIndex:
         tag: str | None = None,
         service_id: str | None = None,
         limit: int = 10,
+        hide_incidents: Collection[str] = (),
     ) -> list[SearchHit]:
-        """Best first; each hit carries highlighted snippets of body and title."""
+        """Best first; each hit carries highlighted snippets of body and title.
+
+        Articles linked to ``hide_incidents`` are left out before ranking, so
+        ``limit`` still fills with what the caller may read.
+        """
         if not 1 <= limit <= MAX_RESULTS:
             raise BadInput(f"first must be between 1 and {MAX_RESULTS}", argument="first")
         query = self._parse(text)
@@ -112,6 +118,11 @@ class SearchIndex:
             if value:
                 term = tantivy.Query.term_query(self._schema, name, value)
                 clauses.append((tantivy.Occur.Must, term))
+        if hide_incidents:
+            hidden = tantivy.Query.term_set_query(
+                self._schema, "incident_id", sorted(hide_incidents)
+            )
+            clauses.append((tantivy.Occur.MustNot, hidden))
         searcher = self._index.searcher()
         found = searcher.search(tantivy.Query.boolean_query(clauses), limit)
         body_gen = self._snippets(searcher, query, "body")

@@ -11,7 +11,7 @@ once, so a search right after a write finds it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -216,15 +216,30 @@ class KnowledgeService:
         return await self.repo.find(query, sort=[("_id", -1)], limit=limit)
 
     async def page(
-        self, request: PageRequest, *, kind: ArticleKind | None = None, tag: str | None = None
+        self,
+        request: PageRequest,
+        *,
+        kind: ArticleKind | None = None,
+        tag: str | None = None,
+        hide_incidents: Collection[str] = (),
     ) -> Page[KnowledgeArticle]:
-        """Newest first."""
+        """Newest first; articles linked to ``hide_incidents`` left out."""
         query: dict[str, Any] = {}
         if kind is not None:
             query["kind"] = kind.value
         if tag is not None:
             query["tags"] = tag
+        if hide_incidents:
+            query["incident_id"] = {"$nin": sorted(hide_incidents)}
         return await self.repo.page(query, [("_id", -1)], request)
+
+    async def linked_incident_ids(self) -> Sequence[str]:
+        """Every incident some article is linked to."""
+        linked = {"incident_id": {"$exists": True, "$ne": None}}
+        rows = await self.collection.aggregate(
+            [{"$match": linked}, {"$group": {"_id": "$incident_id"}}]
+        )
+        return sorted(str(r["_id"]) for r in rows)
 
     async def by_source_urls(self, urls: Sequence[str]) -> dict[str, KnowledgeArticle]:
         docs = await self.repo.find({"source_url": {"$in": list(urls)}})
