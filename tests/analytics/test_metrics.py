@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hub.events.models import Event
+from hub.handoffs.models import HandoffPropose
 from hub.incidents.models import Incident, Severity, Status
 from hub.teams.models import RegionCreate, TeamCreate
 from tests.analytics.clocked import Clocked, clocked_hub
@@ -193,3 +194,23 @@ async def test_bad_metrics_arguments_are_refused_with_a_named_argument(
         await gql(world.api, METRICS, {**base, **variables})
     assert failed.value.codes == ["BAD_USER_INPUT"]
     assert failed.value.errors[0]["extensions"]["argument"] == argument
+
+
+async def test_a_handoff_of_several_incidents_counts_one_acceptance_per_incident(
+    world: Clocked,
+) -> None:
+    apac, emea = world.demo.team_ids["sre-apac"], world.demo.team_ids["sre-emea"]
+    first = await world.declare_at(at(8), apac)
+    second = await world.declare_at(at(8, 10), apac)
+    world.clock.set(at(8, 20))
+    proposed = await world.hub.handoffs.propose(
+        HandoffPropose(incident_ids=[first.id, second.id], to_team_id=emea), actor="mei"
+    )
+    world.clock.set(at(8, 25))
+    await world.hub.handoffs.accept(proposed.id, actor="olivia")
+
+    variables = {"from": at(0).isoformat(), "to": at(24).isoformat(), "by": "TEAM"}
+    total = (await gql(world.api, METRICS, variables))["incidentMetrics"]["total"]
+
+    assert (total["handoffs"], total["handoffsAccepted"]) == (2, 2)
+    assert total["handoffAcceptanceSeconds"] == 300
