@@ -20,7 +20,7 @@ from hub.analytics.handoffs import ACCEPTED, PROPOSED, Handoffs, handoffs_by_inc
 from hub.analytics.periods import Period, period, zone_for
 from hub.events.log import EventLog
 from hub.incidents.models import Incident, Status
-from hub.incidents.service import IncidentService
+from hub.incidents.service import IncidentFilter, IncidentService
 from hub.teams.service import TeamService
 
 
@@ -91,13 +91,21 @@ class IncidentMetrics:
         group_by: GroupBy,
         time_zone: str | None = None,
         team_id: str | None = None,
+        within: IncidentFilter | None = None,
     ) -> MetricsReport:
-        """A report in the zone named, else the asking team's, else UTC."""
-        zone = await zone_for(self._teams, time_zone, team_id)
-        return await self.report(period(start, end, zone), group_by)
+        """A report in the zone named, else the asking team's, else UTC.
 
-    async def report(self, period: Period, group_by: GroupBy) -> MetricsReport:
+        ``within`` limits the incidents measured (a token's scope): a report
+        never counts an incident its reader could not list.
+        """
+        zone = await zone_for(self._teams, time_zone, team_id)
+        return await self.report(period(start, end, zone), group_by, within)
+
+    async def report(
+        self, period: Period, group_by: GroupBy, within: IncidentFilter | None = None
+    ) -> MetricsReport:
         query: dict[str, Any] = {
+            **(within.to_query() if within else {}),
             "created_at": {"$gte": period.start, "$lt": period.end},
             "exercise": {"$ne": True},
         }

@@ -12,7 +12,7 @@ from hub.handoffs.models import HandoffPropose
 from hub.incidents.models import Incident, Severity, Status
 from hub.teams.models import RegionCreate, TeamCreate
 from tests.analytics.clocked import Clocked, clocked_hub
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, bearer, gql
 
 DAY = datetime(2025, 6, 2, tzinfo=UTC)
 
@@ -214,3 +214,17 @@ async def test_a_handoff_of_several_incidents_counts_one_acceptance_per_incident
 
     assert (total["handoffs"], total["handoffsAccepted"]) == (2, 2)
     assert total["handoffAcceptanceSeconds"] == 300
+
+
+async def test_a_scoped_token_measures_only_the_incidents_it_may_see(world: Clocked) -> None:
+    await known_incidents(world)
+    london = await bearer(world.hub, "london", region_ids=[world.demo.region_ids["London"]])
+    window = {"from": DAY.isoformat(), "to": (DAY + timedelta(days=1)).isoformat()}
+
+    scoped = await gql(world.api, METRICS, {**window, "by": "REGION"}, headers=london)
+    everyone = await gql(world.api, METRICS, {**window, "by": "REGION"})
+
+    report = scoped["incidentMetrics"]
+    assert {g["label"]: g["count"] for g in report["groups"]} == {"London": 2}
+    assert (report["total"]["count"], report["total"]["handoffs"]) == (2, 2)
+    assert everyone["incidentMetrics"]["total"]["count"] == 4
