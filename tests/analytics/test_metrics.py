@@ -228,3 +228,20 @@ async def test_a_scoped_token_measures_only_the_incidents_it_may_see(world: Cloc
     assert {g["label"]: g["count"] for g in report["groups"]} == {"London": 2}
     assert (report["total"]["count"], report["total"]["handoffs"]) == (2, 2)
     assert everyone["incidentMetrics"]["total"]["count"] == 4
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"from": "0001-01-01T00:00:00", "to": "0001-01-02T00:00:00", "tz": "Australia/Sydney"},
+        {"from": "0001-01-01T00:00:00Z", "to": "0001-01-02T00:00:00Z", "tz": "America/Denver"},
+        {"from": "9999-12-30T00:00:00", "to": "9999-12-31T23:00:00", "tz": "Pacific/Honolulu"},
+        {"from": "0001-01-01T00:00:00+10:00", "to": "0001-01-02T00:00:00+10:00", "tz": "UTC"},
+    ],
+)
+async def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_crash(
+    world: Clocked, variables: dict[str, str]
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(world.api, METRICS, {**variables, "by": "TEAM"})
+    assert failed.value.codes == ["BAD_USER_INPUT"]
