@@ -108,7 +108,8 @@ def parse_csv(text: str) -> list[Entry]:
         values = {c: (row.get(c) or "").strip() for c in CSV_COLUMNS}
         if not values["url"] or not values["summary"]:
             raise ImportFileError(f"CSV line {reader.line_num}: url and summary are required")
-        summary, links = values["summary"], tuple[str, ...]()
+        summary = values["summary"]
+        links: tuple[str, ...] = ()
         # ", [see also](url). Summary": the markdown's see-also links, split
         # off the same way so both formats give the same entry.
         lead = _lead(summary) if summary.startswith(",") else None
