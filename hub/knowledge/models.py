@@ -9,6 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, field_validator
 
 MAX_BODY = 200_000
+# Marks an article written from a drill, never from a real incident.
+DRILL_TAG = "drill"
 
 
 class ArticleKind(StrEnum):

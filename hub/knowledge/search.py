@@ -99,6 +99,7 @@ class SearchIndex:
         service_id: str | None = None,
         limit: int = 10,
         hide_incidents: Collection[str] = (),
+        without_tag: str | None = None,
     ) -> list[SearchHit]:
         """Best first; each hit carries highlighted snippets of body and title.
 
@@ -118,6 +119,9 @@ class SearchIndex:
             if value:
                 term = tantivy.Query.term_query(self._schema, name, value)
                 clauses.append((tantivy.Occur.Must, term))
+        if without_tag:
+            unwanted = tantivy.Query.term_query(self._schema, "tags", without_tag.lower())
+            clauses.append((tantivy.Occur.MustNot, unwanted))
         if hide_incidents:
             hidden = tantivy.Query.term_set_query(
                 self._schema, "incident_id", sorted(hide_incidents)
