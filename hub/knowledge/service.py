@@ -34,6 +34,7 @@ from hub.storage import ids
 from hub.storage.client import Database
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
+from hub.teams.service import TeamService
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,16 @@ MAX_LIST = 500
 
 
 class KnowledgeService:
-    def __init__(self, db: Database, clock: Clock, events: EventLog, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        events: EventLog,
+        index: SearchIndex,
+        teams: TeamService,
+    ) -> None:
         self._clock = clock
+        self._teams = teams
         self._events = events
         self.index = index
         self.revisions = Revisions(db)
@@ -94,6 +103,7 @@ class KnowledgeService:
     async def _insert(
         self, data: ArticleCreate, actor: str, extra: dict[str, Any]
     ) -> KnowledgeArticle:
+        await self.check_services(data.service_ids)
         now = self._clock.now()
         values = data.model_dump(mode="json", exclude={"change_summary"})
         # Absent rather than null: the unique indexes on these are sparse.
@@ -136,6 +146,7 @@ class KnowledgeService:
         wanted = data.model_dump(mode="json", exclude_unset=True, exclude={"change_summary"})
         if not wanted:
             raise BadInput("nothing to update: give at least one field")
+        await self.check_services(data.service_ids or [])
         for _ in range(MAX_ATTEMPTS):
             stored = await self._stored(article_id)
             changes = {k: v for k, v in wanted.items() if stored.get(k) != v}
@@ -149,6 +160,13 @@ class KnowledgeService:
                 return updated
             log.info("event=knowledge.write_retry article_id=%s", article_id)
         raise Conflict(f"article {article_id!r} kept changing; re-read and retry")
+
+    async def check_services(self, service_ids: Sequence[str]) -> None:
+        """Refuse ids that name no service: an article must link to real ones."""
+        found = await self._teams.services.get_many(service_ids)
+        for service_id, service in zip(service_ids, found, strict=True):
+            if service is None:
+                raise NotFound(f"no service with id {service_id!r}", id=service_id)
 
     async def _stored(self, article_id: str) -> dict[str, Any]:
         """The article as stored, normalised when it reads; raw when damaged, so an

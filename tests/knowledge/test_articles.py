@@ -157,3 +157,38 @@ async def test_one_unreadable_stored_article_breaks_no_list_search_or_rebuild(
     assert unreadable.value.codes == ["NOT_FOUND"]
     assert "cannot be read" in unreadable.value.errors[0]["message"]
     assert repaired["updateKnowledgeArticle"] == {"revision": 2, "title": "Repaired"}
+
+
+async def test_an_article_naming_an_unknown_service_is_refused_naming_it(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    checkout = demo.service_ids["checkout"]
+    missing = "0" * 24
+    article = await create(api, serviceIds=[checkout])
+    attempts = [
+        (CREATE, {"input": {"title": "A", "serviceIds": [checkout, missing]}}),
+        (CREATE, {"input": {"title": "A", "serviceIds": ["nonexistent"]}}),
+        (UPDATE, {"id": article, "input": {"serviceIds": [missing]}}),
+        (
+            """mutation($input: [ArticleImportInput!]!) {
+              importKnowledgeArticles(input: $input) { created } }""",
+            {
+                "input": [
+                    {"sourceUrl": "https://x.example/b", "title": "B"},
+                    {"sourceUrl": "https://x.example/a", "title": "A", "serviceIds": [missing]},
+                ]
+            },
+        ),
+    ]
+    for query, variables in attempts:
+        with pytest.raises(GraphQLFailed) as refused:
+            await gql(api, query, variables)
+        assert refused.value.codes[0] in {"NOT_FOUND", "BAD_USER_INPUT"}, variables
+        bad = variables["input"]
+        named = (bad[-1] if isinstance(bad, list) else bad)["serviceIds"][-1]
+        assert named in refused.value.errors[0]["message"], refused.value.errors
+
+    listed = (await gql(api, LIST))["knowledgeArticles"]["nodes"]
+    assert not {"A", "B"} & {a["title"] for a in listed}  # not even the batch's good one
+    data = (await gql(api, HISTORY, {"id": article, "from": 1, "to": 1}))["knowledgeArticle"]
+    assert data["revision"] == 1
