@@ -89,7 +89,12 @@ class KnowledgeQueries:
         service_id: strawberry.ID | None = None,
         first: int = 10,
     ) -> list[SearchHitType]:
-        """Ranked full-text search over titles and bodies."""
+        """Ranked full-text search over titles and bodies.
+
+        The query is read as plain words ("quoted phrases" kept); query syntax
+        such as `title:` or `*` is not interpreted, and a query with no words
+        is refused.
+        """
         hits = info.context.hub.knowledge.index.search(
             query,
             kind=ArticleKind(kind) if kind else None,

@@ -9,6 +9,7 @@ so hearing of a change twice, or late, never puts older text back.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Collection, Iterable
 
@@ -24,6 +25,27 @@ MAX_RESULTS = 100
 SNIPPET_CHARS = 180
 TITLE_BOOST = 2.5
 WRITER_HEAP = 15_000_000
+
+
+WORD = re.compile(r"\w+")
+PHRASE = re.compile(r'"([^"]*)"')
+
+
+def plain_query(text: str) -> str:
+    """``text`` as words only, quoted phrases kept: "" when it holds no word.
+
+    People type "5xx (checkout", "C++" or "title:" rather than query syntax,
+    and "*" would match everything; so only words reach tantivy's parser,
+    lowercased so none reads as an operator (AND, OR, NOT, TO).
+    """
+    parts = []
+    for n, piece in enumerate(PHRASE.split(text)):
+        words = WORD.findall(piece.lower())
+        if n % 2 and len(words) > 1:  # inside a pair of quotes
+            parts.append('"' + " ".join(words) + '"')
+        else:
+            parts.extend(words)
+    return " ".join(parts)
 
 
 def _schema() -> tantivy.Schema:
@@ -150,9 +172,11 @@ class SearchIndex:
             raise BadInput("a search needs some text", argument="query")
         if len(text) > MAX_QUERY:
             raise BadInput(f"a search is at most {MAX_QUERY} characters", argument="query")
-        # Lenient: people type "5xx (checkout" or "C++", not query syntax.
+        plain = plain_query(text)
+        if not plain:
+            raise BadInput("give some words to search for", argument="query")
         query, _errors = self._index.parse_query_lenient(
-            text, ["title", "body"], field_boosts={"title": TITLE_BOOST}
+            plain, ["title", "body"], field_boosts={"title": TITLE_BOOST}
         )
         return query
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentService
 from hub.knowledge.models import DRILL_TAG, ArticleKind, KnowledgeArticle, Suggestion
-from hub.knowledge.search import SearchIndex
+from hub.knowledge.search import SearchIndex, plain_query
 from hub.knowledge.service import KnowledgeService
 from hub.teams.service import TeamService
 
@@ -88,7 +88,9 @@ class Suggestions:
     def _text_matches(self, incident: Incident) -> dict[str, float]:
         text = f"{incident.title} {incident.summary}".strip()[:400]
         hits = (
-            self._index.search(text, limit=TEXT_CANDIDATES, without_tag=DRILL_TAG) if text else []
+            self._index.search(text, limit=TEXT_CANDIDATES, without_tag=DRILL_TAG)
+            if plain_query(text)
+            else []
         )
         best = max((h.score for h in hits), default=0.0) or 1.0
         return {h.article_id: h.score / best for h in hits}
