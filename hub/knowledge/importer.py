@@ -164,7 +164,7 @@ async def send(
     """Send ``entries`` to the hub at ``url`` in batches; ``on_batch`` hears each size."""
     totals = Totals()
     headers = {"Authorization": f"Bearer {token}", "x-hub-actor": "postmortem-import"}
-    endpoint = url.rstrip("/") + "/graphql"
+    endpoint = graphql_endpoint(url)
     async with httpx.AsyncClient(headers=headers, timeout=60, transport=transport) as client:
         for start in range(0, len(entries), batch_size):
             batch = entries[start : start + batch_size]
@@ -181,6 +181,12 @@ async def send(
         totals.unchanged,
     )
     return totals
+
+
+def graphql_endpoint(url: str) -> str:
+    """The hub's GraphQL endpoint from its base URL or from the endpoint itself."""
+    base = url.rstrip("/")
+    return base if base.endswith("/graphql") else base + "/graphql"
 
 
 class ImportFailed(RuntimeError):

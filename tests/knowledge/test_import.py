@@ -165,3 +165,13 @@ async def test_cli_imports_the_shared_csv_idempotently_and_search_finds_entries(
     assert "<b>" in therac[0]["snippet"]
     for entry, hits in zip(sampled, found, strict=True):
         assert entry.url in [h["article"]["sourceUrl"] for h in hits], entry.summary
+
+
+async def test_the_cli_takes_the_hub_url_with_or_without_the_graphql_path(hub: Hub) -> None:
+    path = FIXTURES / "postmortems.csv"
+    async with serve(hub) as live:
+        first = await run_cli(path, live.url + "/graphql")
+        again = await run_cli(path, live.url + "/graphql/")
+
+    assert "6 created" in first
+    assert "0 created, 0 updated, 6 unchanged" in again
