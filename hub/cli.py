@@ -71,7 +71,8 @@ app.add_typer(import_app, name="import")
 def import_postmortems(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
                                          help="The list: .csv or markdown (.md)")],
-    url: Annotated[str, typer.Option(help="The hub's base URL, e.g. http://127.0.0.1:8000")],
+    url: Annotated[str, typer.Option(help="The hub's base URL, e.g. http://127.0.0.1:8000, "
+                                          "or its /graphql endpoint")],
     token: Annotated[str, typer.Option(help="API token, sent as a Bearer token",
                                        envvar="HUB_TOKEN")],
     batch_size: Annotated[int, typer.Option(min=1, max=200, help="Articles per request")] = 50,

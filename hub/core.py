@@ -105,7 +105,9 @@ class Hub:
         self._wire_escalation()
 
     def _wire_knowledge(self) -> None:
-        self.knowledge = KnowledgeService(self.db, self.clock, self.events, SearchIndex())
+        self.knowledge = KnowledgeService(
+            self.db, self.clock, self.events, SearchIndex(), self.teams
+        )
         self.indexer = Indexer(self.knowledge, self.feed)
         self.suggestions = Suggestions(self.knowledge, self.incidents, self.teams)
         self.postmortems = PostmortemDrafts(

@@ -10,6 +10,8 @@ from strawberry.types import Info
 
 from hub.analytics.impacts import ImpactCreate
 from hub.analytics.metrics import GroupBy
+from hub.auth import scopes
+from hub.incidents.service import IncidentFilter
 from schema import described
 from schema.context import Context
 from schema.inputs import build
@@ -24,7 +26,10 @@ from schema.types.analytics import (
 
 @strawberry.type
 class AnalyticsQueries:
-    @described.field("Share of [from, to) a service was not DOWN; drills excluded")
+    @described.field(
+        "Share of [from, to) a service was not DOWN; drills excluded. A scoped token "
+        "may ask only about services of teams in its scope."
+    )
     async def service_availability(
         self,
         info: Info[Context, None],
@@ -32,13 +37,15 @@ class AnalyticsQueries:
         from_: Annotated[datetime, strawberry.argument(name="from")],
         to: datetime,
     ) -> AvailabilityType:
+        await _check_service(info.context, str(service_id))
         found = await info.context.hub.availability.service(str(service_id), from_, to)
         return AvailabilityType.from_model(found)
 
     @described.field(
         "Incidents declared in [from, to), drills excluded. Days are local "
         "dates in timeZone, else the zone of teamId's region, else UTC; a `from` or `to` "
-        "without an offset is wall time in that zone."
+        "without an offset is wall time in that zone. A scoped token counts only the "
+        "incidents it may see."
     )
     async def incident_metrics(
         self,
@@ -55,8 +62,20 @@ class AnalyticsQueries:
             group_by=GroupBy(group_by),
             time_zone=time_zone,
             team_id=str(team_id) if team_id is not None else None,
+            within=scopes.narrow(info.context.principal, IncidentFilter()),
         )
         return MetricsType.from_model(report)
+
+
+async def _check_service(context: Context, service_id: str) -> None:
+    """A scoped token reads the availability of its own teams' services only:
+    the windows name incidents and notes of the owning team."""
+    if not context.principal.scoped:
+        return
+    service = await context.loaders.service.load(service_id)
+    team = await context.loaders.team.load(service.team_id) if service else None
+    if team is not None:
+        scopes.check_team(context.principal, team)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from hub.knowledge.imports import import_articles
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from schema.context import Context
 from schema.inputs import build, given
+from schema.knowledge_scope import check_article, check_article_id, hidden_incidents
 from schema.pagination import Connection, connection, page_request
 from schema.types.enums import ArticleKindEnum
 from schema.types.knowledge import ArticleType, ImportResultType, SearchHitType
@@ -65,13 +66,18 @@ class KnowledgeQueries:
     ) -> Connection[ArticleType]:
         request = page_request(info, first, after, last, before)
         page = await info.context.hub.knowledge.page(
-            request, kind=ArticleKind(kind) if kind else None, tag=tag
+            request,
+            kind=ArticleKind(kind) if kind else None,
+            tag=tag,
+            hide_incidents=await hidden_incidents(info.context),
         )
         return connection(page, ArticleType.from_model)
 
     @strawberry.field
     async def knowledge_article(self, info: Info[Context, None], id: strawberry.ID) -> ArticleType:
-        return ArticleType.from_model(await info.context.hub.knowledge.get(str(id)))
+        article = await info.context.hub.knowledge.get(str(id))
+        await check_article(info.context, article)
+        return ArticleType.from_model(article)
 
     @strawberry.field
     async def search_knowledge(
@@ -83,13 +89,19 @@ class KnowledgeQueries:
         service_id: strawberry.ID | None = None,
         first: int = 10,
     ) -> list[SearchHitType]:
-        """Ranked full-text search over titles and bodies."""
+        """Ranked full-text search over titles and bodies.
+
+        The query is read as plain words ("quoted phrases" kept); query syntax
+        such as `title:` or `*` is not interpreted, and a query with no words
+        is refused.
+        """
         hits = info.context.hub.knowledge.index.search(
             query,
             kind=ArticleKind(kind) if kind else None,
             tag=tag,
             service_id=str(service_id) if service_id else None,
             limit=first,
+            hide_incidents=await hidden_incidents(info.context),
         )
         return [SearchHitType.from_model(h) for h in hits]
 
@@ -111,6 +123,7 @@ class KnowledgeMutations:
         self, info: Info[Context, None], id: strawberry.ID, input: ArticleUpdateInput
     ) -> ArticleType:
         data = build(ArticleUpdate, given(strawberry.asdict(input)))
+        await check_article_id(info.context, str(id))
         article = await info.context.hub.knowledge.update(
             article_id=str(id), data=data, actor=info.context.principal.actor
         )

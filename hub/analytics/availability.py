@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hub.analytics.impacts import Impact, ImpactLevel, ImpactService
-from hub.clock import Clock, utc
+from hub.analytics.periods import to_utc
+from hub.clock import Clock
 from hub.errors import BadInput
 
 Span = tuple[datetime, datetime]
@@ -69,7 +70,7 @@ class AvailabilityReport:
         self._clock = clock
 
     async def service(self, service_id: str, start: datetime, end: datetime) -> Availability:
-        start, end = utc(start), utc(end)
+        start, end = to_utc(start, "from"), to_utc(end, "to")
         if end <= start:
             raise BadInput("`to` must be after `from`", argument="to")
         now = self._clock.now()

@@ -1,10 +1,11 @@
 """Handoffs as the metrics see them: read from the event log by type.
 
 The handoff flows store ``handoff.proposed`` and ``handoff.accepted`` events
-whose data carries the handoff's id; pairing them by that id gives how many
-handoffs an incident had and how long each waited to be accepted, without
-importing the handoff package. A proposal never accepted counts as a handoff
-with no delay; an acceptance with no proposal in the log is ignored.
+whose data carries the handoff's id, one of each per incident the handoff
+covers; pairing them by incident and handoff id gives how many handoffs each
+incident had and how long each waited to be accepted, without importing the
+handoff package. A proposal never accepted counts as a handoff with no delay;
+an acceptance with no proposal in the log is ignored.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ def _handoff_id(event: Event) -> str:
 
 
 def handoffs_by_incident(events: Sequence[Event]) -> dict[str, Handoffs]:
-    proposed: dict[str, datetime] = {}
+    proposed: dict[tuple[str, str], datetime] = {}
     out: dict[str, Handoffs] = {}
     for event in events:
         if event.incident_id is None:
             continue
         entry = out.setdefault(event.incident_id, Handoffs())
-        key = _handoff_id(event)
+        # One handoff of several incidents is one acceptance for each of them.
+        key = (event.incident_id, _handoff_id(event))
         if event.type == PROPOSED:
             entry.proposed += 1
             proposed[key] = event.occurred_at

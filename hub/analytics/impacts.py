@@ -15,9 +15,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from hub.clock import Clock, utc
+from hub.analytics.periods import to_utc
+from hub.clock import Clock
 from hub.errors import BadInput, Conflict
 from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
@@ -49,8 +50,8 @@ class ImpactCreate(BaseModel):
 
     @field_validator("start", "end")
     @classmethod
-    def _in_utc(cls, value: datetime | None) -> datetime | None:
-        return utc(value) if value is not None else None
+    def _in_utc(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return to_utc(value, str(info.field_name)) if value is not None else None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> ImpactCreate:
@@ -116,7 +117,7 @@ class ImpactService:
     async def end(self, impact_id: str, *, end: datetime | None, actor: str) -> Impact:
         impact = await self.repo.get(impact_id)
         now = self._clock.now()
-        at = utc(end) if end is not None else now
+        at = to_utc(end, "end") if end is not None else now
         _not_future(at, now, "end")
         if impact.end is not None:
             raise Conflict(f"impact {impact_id} already ended at {impact.end.isoformat()}")

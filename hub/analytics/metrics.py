@@ -2,9 +2,14 @@
 
 An incident counts in the period it was declared in, under the team and
 region that owned it at declaration (the ones whose response is measured);
-drills never count. MTTA runs from TRIGGERED to ACKNOWLEDGED and MTTR from
-TRIGGERED to RESOLVED, both from the first time the incident entered each
-status, and each is a mean over the incidents that reached that status.
+drills never count. MTTA runs from TRIGGERED to the acknowledgement, and MTTR
+from TRIGGERED to the first time the incident entered RESOLVED; each is a mean
+over the incidents that got there. The acknowledgement is the first move out
+of TRIGGERED made by a person: ACKNOWLEDGED, or any later status set straight
+away (an engineer who goes to INVESTIGATING, or resolves outright, has
+acknowledged). A move made by an alert source or by the hub itself (every
+alert of the group resolved) acknowledges nothing, except ACKNOWLEDGED, which
+an alert source sends only when someone acknowledged in the paging tool.
 Handoffs come from the event log (see :mod:`hub.analytics.handoffs`).
 """
 
@@ -20,7 +25,7 @@ from hub.analytics.handoffs import ACCEPTED, PROPOSED, Handoffs, handoffs_by_inc
 from hub.analytics.periods import Period, period, zone_for
 from hub.events.log import EventLog
 from hub.incidents.models import Incident, Status
-from hub.incidents.service import IncidentService
+from hub.incidents.service import IncidentFilter, IncidentService
 from hub.teams.service import TeamService
 
 
@@ -60,12 +65,37 @@ class Bucket:
         self.count += 1
         times = incident.status_times
         start = times.get(Status.TRIGGERED, incident.created_at)
-        if Status.ACKNOWLEDGED in times:
-            self.ack_seconds.append((times[Status.ACKNOWLEDGED] - start).total_seconds())
+        acked = acknowledged_at(incident)
+        if acked is not None:
+            self.ack_seconds.append((acked - start).total_seconds())
         if Status.RESOLVED in times:
             self.resolve_seconds.append((times[Status.RESOLVED] - start).total_seconds())
         self.handoffs += handoffs.proposed
         self.acceptance_seconds.extend(handoffs.delays)
+
+
+# Actors that move incidents without anyone deciding to: the hub's own
+# (shift ends, deadlines, escalation) and alert sources ("alert:<source>").
+MACHINE_ACTORS = frozenset({"hub", "escalation"})
+ALERT_ACTOR_PREFIX = "alert:"
+
+
+def _by_person(actor: str) -> bool:
+    return actor not in MACHINE_ACTORS and not actor.startswith(ALERT_ACTOR_PREFIX)
+
+
+def acknowledged_at(incident: Incident) -> datetime | None:
+    """When a person first moved the incident out of TRIGGERED, if anyone did."""
+    for step in incident.status_history:
+        if step.status is Status.TRIGGERED:
+            continue
+        if step.status is Status.ACKNOWLEDGED or _by_person(step.actor):
+            return step.at
+    if incident.status_history:
+        return None
+    # Stored before status history was kept: who moved it is unknown.
+    later = [at for status, at in incident.status_times.items() if status is not Status.TRIGGERED]
+    return min(later, default=None)
 
 
 @dataclass(frozen=True)
@@ -91,13 +121,21 @@ class IncidentMetrics:
         group_by: GroupBy,
         time_zone: str | None = None,
         team_id: str | None = None,
+        within: IncidentFilter | None = None,
     ) -> MetricsReport:
-        """A report in the zone named, else the asking team's, else UTC."""
-        zone = await zone_for(self._teams, time_zone, team_id)
-        return await self.report(period(start, end, zone), group_by)
+        """A report in the zone named, else the asking team's, else UTC.
 
-    async def report(self, period: Period, group_by: GroupBy) -> MetricsReport:
+        ``within`` limits the incidents measured (a token's scope): a report
+        never counts an incident its reader could not list.
+        """
+        zone = await zone_for(self._teams, time_zone, team_id)
+        return await self.report(period(start, end, zone), group_by, within)
+
+    async def report(
+        self, period: Period, group_by: GroupBy, within: IncidentFilter | None = None
+    ) -> MetricsReport:
         query: dict[str, Any] = {
+            **(within.to_query() if within else {}),
             "created_at": {"$gte": period.start, "$lt": period.end},
             "exercise": {"$ne": True},
         }

@@ -8,6 +8,7 @@ naive bounds are read as local wall time, and days are local calendar dates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -55,7 +56,11 @@ async def zone_for(teams: TeamService, time_zone: str | None, team_id: str | Non
 
 def period(start: datetime, end: datetime, zone: ZoneInfo) -> Period:
     """``[start, end)`` in UTC; a naive bound is wall time in ``zone``."""
-    lo, hi = _aware(start, zone), _aware(end, zone)
+    lo, hi = _aware(start, zone, "from"), _aware(end, zone, "to")
+    # Its local days must exist too: 00:00 UTC on 1 January of year 1 is
+    # still year 0 in Denver.
+    _in_calendar(lambda: lo.astimezone(zone), "from")
+    _in_calendar(lambda: hi.astimezone(zone), "to")
     if hi <= lo:
         raise BadInput("`to` must be after `from`", argument="to")
     if hi - lo > timedelta(days=MAX_DAYS):
@@ -63,7 +68,25 @@ def period(start: datetime, end: datetime, zone: ZoneInfo) -> Period:
     return Period(lo, hi, zone)
 
 
-def _aware(value: datetime, zone: ZoneInfo) -> datetime:
+def _aware(value: datetime, zone: ZoneInfo, argument: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+    return to_utc(value, argument)
+
+
+def to_utc(value: datetime, argument: str) -> datetime:
+    """``value`` in UTC (naive is UTC already); a date that falls off the
+    calendar on the way (before year 1, after 9999) is the caller's bad input."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return _in_calendar(lambda: value.astimezone(UTC), argument)
+
+
+def _in_calendar(convert: Callable[[], datetime], argument: str) -> datetime:
+    try:
+        return convert()
+    except OverflowError as exc:
+        raise BadInput(
+            f"`{argument}` is too close to the ends of the calendar (years 1 to 9999)",
+            argument=argument,
+        ) from exc

@@ -2,8 +2,10 @@
 
 An unscoped token sees everything. A token scoped to regions sees incidents
 owned in those regions; scoped to teams, incidents owned by those teams; scoped
-to both, an incident matching either. Directory data (regions, teams, services,
-knowledge) is shared by everyone and is not scoped.
+to both, an incident matching either. Directory data (regions, teams, services)
+and knowledge are shared by everyone and are not scoped, with one exception: an
+article linked to an incident (a postmortem drafted from its timeline) is part of
+that incident's record and is seen only by tokens that may see the incident.
 """
 
 from __future__ import annotations

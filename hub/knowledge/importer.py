@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 
 CSV_COLUMNS = ("category", "organization", "url", "summary")
 # "[Org](url). Summary", optionally with ", [see also](url)" links before the dot.
-ENTRY = re.compile(
-    r"^\[(?P<org>[^\]]+)\]\((?P<url>\S+?)\)(?:,\s*\[[^\]]*\]\(\S+?\))*\.\s+(?P<summary>\S.*)$"
-)
+ENTRY = re.compile(r"^\[(?P<org>[^\]]+)\]\((?P<url>\S+?)\)(?P<rest>.*)$")
+# What follows the organisation's link: the see-also links, a dot, the summary.
+# The CSV keeps this same text in its summary column when an entry has links.
+LEAD = re.compile(r"^(?P<links>(?:,\s*\[[^\]]*\]\(\S+?\))*)\.\s+(?P<summary>\S.*)$")
+LINK = re.compile(r"\]\((?P<url>\S+?)\)")
 SECTION = re.compile(r"^##\s+(?P<name>.+?)\s*$")
 # Sections of the list that hold no post-mortems of their own.
 NOT_ENTRIES = frozenset(
@@ -50,6 +52,7 @@ class Entry:
     organization: str
     url: str
     summary: str
+    see_also: tuple[str, ...] = ()
 
     def as_input(self) -> dict[str, Any]:
         """The ``ArticleImportInput`` for this entry."""
@@ -57,6 +60,7 @@ class Entry:
             f"{self.summary}\n\n- Organization: {self.organization}\n"
             f"- Category: {self.category}\n- Source: <{self.url}>\n"
         )
+        body += "".join(f"- See also: <{link}>\n" for link in self.see_also)
         return {
             "sourceUrl": self.url,
             "title": f"{self.organization}: {_headline(self.summary)}"[:300],
@@ -73,6 +77,15 @@ def _headline(summary: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "other"
+
+
+def _lead(text: str) -> tuple[tuple[str, ...], str] | None:
+    """(see-also links, summary) from the text after an entry's first link."""
+    match = LEAD.match(text)
+    if match is None:
+        return None
+    links = tuple(m["url"] for m in LINK.finditer(match["links"]))
+    return links, match["summary"].strip()
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -95,12 +108,20 @@ def parse_csv(text: str) -> list[Entry]:
         values = {c: (row.get(c) or "").strip() for c in CSV_COLUMNS}
         if not values["url"] or not values["summary"]:
             raise ImportFileError(f"CSV line {reader.line_num}: url and summary are required")
+        summary = values["summary"]
+        links: tuple[str, ...] = ()
+        # ", [see also](url). Summary": the markdown's see-also links, split
+        # off the same way so both formats give the same entry.
+        lead = _lead(summary) if summary.startswith(",") else None
+        if lead is not None:
+            links, summary = lead
         entries.append(
             Entry(
                 values["category"] or "Uncategorized",
                 values["organization"],
                 values["url"],
-                values["summary"],
+                summary,
+                links,
             )
         )
     return entries
@@ -115,8 +136,10 @@ def parse_markdown(text: str) -> list[Entry]:
             section = heading["name"]
             continue
         match = ENTRY.match(line.strip())
-        if match and section and section.lower() not in NOT_ENTRIES:
-            entries.append(Entry(section, match["org"], match["url"], match["summary"].strip()))
+        lead = _lead(match["rest"]) if match else None
+        if match and lead and section and section.lower() not in NOT_ENTRIES:
+            links, summary = lead
+            entries.append(Entry(section, match["org"], match["url"], summary, links))
     if not entries:
         raise ImportFileError("no '[Organization](url). Summary' entries under a ## section")
     return entries
@@ -141,7 +164,7 @@ async def send(
     """Send ``entries`` to the hub at ``url`` in batches; ``on_batch`` hears each size."""
     totals = Totals()
     headers = {"Authorization": f"Bearer {token}", "x-hub-actor": "postmortem-import"}
-    endpoint = url.rstrip("/") + "/graphql"
+    endpoint = graphql_endpoint(url)
     async with httpx.AsyncClient(headers=headers, timeout=60, transport=transport) as client:
         for start in range(0, len(entries), batch_size):
             batch = entries[start : start + batch_size]
@@ -158,6 +181,12 @@ async def send(
         totals.unchanged,
     )
     return totals
+
+
+def graphql_endpoint(url: str) -> str:
+    """The hub's GraphQL endpoint from its base URL or from the endpoint itself."""
+    base = url.rstrip("/")
+    return base if base.endswith("/graphql") else base + "/graphql"
 
 
 class ImportFailed(RuntimeError):

@@ -21,6 +21,8 @@ async def import_articles(
 ) -> ImportResult:
     """Create what is new, revise what changed, leave the rest: twice is once."""
     _check(items)
+    # Checked for the whole batch first, so a bad id in it writes nothing.
+    await knowledge.check_services(sorted({s for i in items for s in i.service_ids}))
     existing = await knowledge.by_source_urls([i.source_url for i in items if i.source_url])
     result = ImportResult()
     touched: list[KnowledgeArticle] = []

@@ -15,8 +15,10 @@ import logging
 
 from hub.events.feed import EventFeed, Overflow, Subscriber
 from hub.events.models import Event
+from hub.knowledge.models import KnowledgeArticle
 from hub.knowledge.search import SearchIndex
 from hub.knowledge.service import SAVED, KnowledgeService
+from hub.knowledge.stored import readable
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,19 @@ class Indexer:
         self._task = None
 
     async def rebuild(self) -> int:
-        articles = []
+        """Every readable article; an unreadable one is logged and left out."""
+        articles: list[KnowledgeArticle] = []
         last: str | None = None
         while True:
             query: dict[str, object] = {} if last is None else {"id": {"$gt": last}}
-            page = await self._knowledge.repo.find(query, sort=[("_id", 1)], limit=REBUILD_PAGE)
-            articles.extend(page)
+            # Raw pages: the cursor must move past a document that does not read.
+            page = await self._knowledge.collection.find(
+                query, sort=[("_id", 1)], limit=REBUILD_PAGE
+            )
+            articles.extend(readable(KnowledgeArticle, page))
             if len(page) < REBUILD_PAGE:
                 break
-            last = page[-1].id
+            last = str(page[-1]["id"])
         self._index.replace_all(articles)
         log.info("event=knowledge.index_rebuilt articles=%d", len(articles))
         return len(articles)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 MAX_BODY = 200_000
+# Marks an article written from a drill, never from a real incident.
+DRILL_TAG = "drill"
 
 
 class ArticleKind(StrEnum):
@@ -43,6 +45,14 @@ class ArticleUpdate(BaseModel):
     owner: str | None = Field(default=None, max_length=64)
     review_by: date | None = None
     change_summary: str = Field(default="", max_length=500)
+
+    @field_validator("title", "body", "kind", "tags", "service_ids", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Left out keeps the current value; null would store what no reader reads.
+        if value is None:
+            raise ValueError("may not be null; leave it out to keep the current value")
+        return value
 
 
 class KnowledgeArticle(ArticleBase):

@@ -15,7 +15,7 @@ from hub.events.log import EventLog
 from hub.events.models import Event
 from hub.incidents.models import Incident, Status
 from hub.incidents.service import IncidentService
-from hub.knowledge.models import ArticleCreate, ArticleKind, KnowledgeArticle
+from hub.knowledge.models import DRILL_TAG, ArticleCreate, ArticleKind, KnowledgeArticle
 from hub.knowledge.postmortem_render import Facts, render
 from hub.knowledge.service import KnowledgeService
 from hub.storage.collection import DuplicateKey
@@ -52,11 +52,15 @@ class PostmortemDrafts:
         if incident_id in existing:
             return existing[incident_id]
         incident = await self._incidents.get(incident_id)
+        # A drill's draft says so in its title and tags: search shows it as a
+        # drill and suggestions leave it out (see hub.knowledge.suggestions).
+        marks = {"draft", DRILL_TAG} if incident.exercise else {"draft"}
+        heading = "Drill postmortem" if incident.exercise else "Postmortem"
         data = ArticleCreate(
-            title=f"Postmortem (draft): {incident.ref} {incident.title}"[:300],
+            title=f"{heading} (draft): {incident.ref} {incident.title}"[:300],
             body=render(await self._facts(incident)),
             kind=ArticleKind.POSTMORTEM,
-            tags=sorted({*incident.tags, incident.category.value.lower(), "draft"})[:50],
+            tags=sorted({*incident.tags, incident.category.value.lower(), *marks})[:50],
             service_ids=incident.service_ids,
             owner=incident.commander,
             incident_id=incident.id,

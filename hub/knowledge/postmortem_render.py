@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.events.models import Event
 from hub.incidents.models import Incident, Status
+from hub.knowledge.event_text import details
 from hub.teams.models import Region
 
 HANDOFF_PREFIX = "handoff."
 ESCALATED = "incident.escalated"
 # A handoff event with these names moves ownership to ``to_region_id``.
 OWNERSHIP_MOVES = frozenset({"handoff.accepted", "handoff.completed"})
-MAX_VALUE = 160
+# The hub's own actors (shift ends and deadlines, escalation, this drafter):
+# they act on incidents but are nobody to list among the responders.
+MACHINE_ACTORS = frozenset({"hub", "escalation", "postmortem-drafter"})
 
 
 @dataclass
@@ -34,8 +36,9 @@ class Facts:
 
 def render(facts: Facts) -> str:
     owners = _owners(facts)
+    heading = "Drill postmortem" if facts.incident.exercise else "Postmortem"
     sections = [
-        f"# Postmortem (draft): {facts.incident.ref} {facts.incident.title}",
+        f"# {heading} (draft): {facts.incident.ref} {facts.incident.title}",
         _summary(facts, owners),
         _impact(facts, owners),
         _timeline(facts, owners),
@@ -129,7 +132,7 @@ def _timeline(facts: Facts, owners: list[tuple[datetime, str]]) -> str:
                     f"{_local(facts, str(e.data['to_region_id']), e.occurred_at)}"
                 )
             what = f"Handoff {e.data['from_region']} → {e.data['to_region']} ({e.type})"
-        row = [_utc(e.occurred_at), local, what, e.actor, _details(e.data)]
+        row = [_utc(e.occurred_at), local, what, e.actor, details(e.data)]
         lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
     return "\n".join(lines)
 
@@ -137,17 +140,6 @@ def _timeline(facts: Facts, owners: list[tuple[datetime, str]]) -> str:
 def _is_handoff(e: Event) -> bool:
     names = ("from_region", "to_region")
     return e.type.startswith(HANDOFF_PREFIX) and all(e.data.get(n) for n in names)
-
-
-def _details(data: dict[str, Any]) -> str:
-    skip = {"ref", "from_region", "to_region", "from_region_id", "to_region_id"}
-    parts = [f"{k}: {_short(v)}" for k, v in data.items() if k not in skip]
-    return "; ".join(parts)
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 def _cell(text: str) -> str:
@@ -163,14 +155,16 @@ def _handoffs(facts: Facts) -> str:
         if _is_handoff(e):
             what = f"{e.type}: {e.data['from_region']} → {e.data['to_region']}"
         else:
-            what = f"{e.type}: {_details(e.data)}"
+            what = f"{e.type}: {details(e.data)}"
         lines.append(f"{n}. {_utc(e.occurred_at)}: {what} (by {e.actor})")
     return "\n".join(lines)
 
 
 def _responders(facts: Facts) -> str:
+    """Everyone who acted: members under their home region, anyone else (API
+    tokens, integrations) under Other."""
     handles = {r.handle for r in facts.incident.responders}
-    handles |= {e.actor for e in facts.events if e.actor in facts.home_regions}
+    handles |= {e.actor for e in facts.events if e.actor not in MACHINE_ACTORS}
     if facts.incident.commander:
         handles.add(facts.incident.commander)
     by_region: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ from typing import Any
 
 from hub.errors import NotFound
 from hub.knowledge.models import CONTENT_FIELDS, ArticleRevision, KnowledgeArticle
+from hub.knowledge.stored import readable
 from hub.storage.client import Database
 
 log = logging.getLogger(__name__)
@@ -80,16 +81,15 @@ class Revisions:
             {"article_id": {"$in": ids}}, sort=[("article_id", 1), ("revision", 1)]
         )
         found: dict[str, dict[int, ArticleRevision]] = {i: {} for i in ids}
-        for doc in docs:
-            rev = ArticleRevision.model_validate(doc)
+        for rev in readable(ArticleRevision, docs):
             found[rev.article_id][rev.revision] = rev
         unsettled = [a.id for a in articles if a.revision not in found[a.id]]
         if unsettled:
-            for doc in await self._articles.find(
+            docs = await self._articles.find(
                 {"id": {"$in": unsettled}, "pending_revision": {"$exists": True}},
                 projection={"pending_revision": 1},
-            ):
-                rev = ArticleRevision.model_validate(doc["pending_revision"])
+            )
+            for rev in readable(ArticleRevision, [d["pending_revision"] for d in docs]):
                 found[rev.article_id][rev.revision] = rev
         return [[found[i][n] for n in sorted(found[i])] for i in ids]
 

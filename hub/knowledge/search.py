@@ -9,8 +9,9 @@ so hearing of a change twice, or late, never puts older text back.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import tantivy
 
@@ -26,12 +27,33 @@ TITLE_BOOST = 2.5
 WRITER_HEAP = 15_000_000
 
 
+WORD = re.compile(r"\w+")
+PHRASE = re.compile(r'"([^"]*)"')
+
+
+def plain_query(text: str) -> str:
+    """``text`` as words only, quoted phrases kept: "" when it holds no word.
+
+    People type "5xx (checkout", "C++" or "title:" rather than query syntax,
+    and "*" would match everything; so only words reach tantivy's parser,
+    lowercased so none reads as an operator (AND, OR, NOT, TO).
+    """
+    parts = []
+    for n, piece in enumerate(PHRASE.split(text)):
+        words = WORD.findall(piece.lower())
+        if n % 2 and len(words) > 1:  # inside a pair of quotes
+            parts.append('"' + " ".join(words) + '"')
+        else:
+            parts.extend(words)
+    return " ".join(parts)
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
-    for name in ("kind", "tags", "service_ids"):
+    for name in ("kind", "tags", "service_ids", "incident_id"):
         builder.add_text_field(name, tokenizer_name="raw")
     return builder.build()
 
@@ -81,6 +103,7 @@ class SearchIndex:
                     kind=a.kind.value,
                     tags=[t.lower() for t in a.tags],
                     service_ids=list(a.service_ids),
+                    incident_id=[a.incident_id] if a.incident_id else [],
                 )
             )
             self._revisions[a.id] = a.revision
@@ -97,8 +120,14 @@ class SearchIndex:
         tag: str | None = None,
         service_id: str | None = None,
         limit: int = 10,
+        hide_incidents: Collection[str] = (),
+        without_tag: str | None = None,
     ) -> list[SearchHit]:
-        """Best first; each hit carries highlighted snippets of body and title."""
+        """Best first; each hit carries highlighted snippets of body and title.
+
+        Articles linked to ``hide_incidents`` are left out before ranking, so
+        ``limit`` still fills with what the caller may read.
+        """
         if not 1 <= limit <= MAX_RESULTS:
             raise BadInput(f"first must be between 1 and {MAX_RESULTS}", argument="first")
         query = self._parse(text)
@@ -112,6 +141,14 @@ class SearchIndex:
             if value:
                 term = tantivy.Query.term_query(self._schema, name, value)
                 clauses.append((tantivy.Occur.Must, term))
+        if without_tag:
+            unwanted = tantivy.Query.term_query(self._schema, "tags", without_tag.lower())
+            clauses.append((tantivy.Occur.MustNot, unwanted))
+        if hide_incidents:
+            hidden = tantivy.Query.term_set_query(
+                self._schema, "incident_id", sorted(hide_incidents)
+            )
+            clauses.append((tantivy.Occur.MustNot, hidden))
         searcher = self._index.searcher()
         found = searcher.search(tantivy.Query.boolean_query(clauses), limit)
         body_gen = self._snippets(searcher, query, "body")
@@ -135,9 +172,11 @@ class SearchIndex:
             raise BadInput("a search needs some text", argument="query")
         if len(text) > MAX_QUERY:
             raise BadInput(f"a search is at most {MAX_QUERY} characters", argument="query")
-        # Lenient: people type "5xx (checkout" or "C++", not query syntax.
+        plain = plain_query(text)
+        if not plain:
+            raise BadInput("give some words to search for", argument="query")
         query, _errors = self._index.parse_query_lenient(
-            text, ["title", "body"], field_boosts={"title": TITLE_BOOST}
+            plain, ["title", "body"], field_boosts={"title": TITLE_BOOST}
         )
         return query
 

@@ -11,12 +11,14 @@ once, so a search right after a write finds it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from hub.clock import Clock
-from hub.errors import BadInput, Conflict
+from hub.errors import BadInput, Conflict, NotFound
 from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
 from hub.knowledge.models import (
@@ -27,10 +29,12 @@ from hub.knowledge.models import (
 )
 from hub.knowledge.revisions import Revisions, snapshot
 from hub.knowledge.search import SearchIndex
+from hub.knowledge.stored import ArticleRepository, problems, read_one
+from hub.storage import ids
 from hub.storage.client import Database
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
-from hub.storage.repository import Repository
+from hub.teams.service import TeamService
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +56,20 @@ MAX_LIST = 500
 
 
 class KnowledgeService:
-    def __init__(self, db: Database, clock: Clock, events: EventLog, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        events: EventLog,
+        index: SearchIndex,
+        teams: TeamService,
+    ) -> None:
         self._clock = clock
+        self._teams = teams
         self._events = events
         self.index = index
         self.revisions = Revisions(db)
-        self.repo = Repository(db["articles"], KnowledgeArticle, "knowledge article")
+        self.repo = ArticleRepository(db["articles"], KnowledgeArticle, "knowledge article")
         self.collection = db["articles"]
         self._db = db
 
@@ -91,6 +103,7 @@ class KnowledgeService:
     async def _insert(
         self, data: ArticleCreate, actor: str, extra: dict[str, Any]
     ) -> KnowledgeArticle:
+        await self.check_services(data.service_ids)
         now = self._clock.now()
         values = data.model_dump(mode="json", exclude={"change_summary"})
         # Absent rather than null: the unique indexes on these are sparse.
@@ -133,17 +146,37 @@ class KnowledgeService:
         wanted = data.model_dump(mode="json", exclude_unset=True, exclude={"change_summary"})
         if not wanted:
             raise BadInput("nothing to update: give at least one field")
+        await self.check_services(data.service_ids or [])
         for _ in range(MAX_ATTEMPTS):
-            current = await self.repo.get(article_id)
-            stored = current.model_dump(mode="json")
+            stored = await self._stored(article_id)
             changes = {k: v for k, v in wanted.items() if stored.get(k) != v}
+            # The whole article as it would be, checked before anything is
+            # written: a write must never store what no reader can read.
+            after = _checked({**stored, **changes})
             if not changes:
-                return current
+                return after
             updated = await self._write(stored, changes, actor, data.change_summary)
             if updated is not None:
                 return updated
             log.info("event=knowledge.write_retry article_id=%s", article_id)
         raise Conflict(f"article {article_id!r} kept changing; re-read and retry")
+
+    async def check_services(self, service_ids: Sequence[str]) -> None:
+        """Refuse ids that name no service: an article must link to real ones."""
+        found = await self._teams.services.get_many(service_ids)
+        for service_id, service in zip(service_ids, found, strict=True):
+            if service is None:
+                raise NotFound(f"no service with id {service_id!r}", id=service_id)
+
+    async def _stored(self, article_id: str) -> dict[str, Any]:
+        """The article as stored, normalised when it reads; raw when damaged, so an
+        update that supplies valid values repairs it."""
+        ids.to_object_id(article_id, kind=self.repo.kind)
+        doc = await self.collection.get(article_id)
+        if doc is None:
+            raise NotFound(f"no knowledge article with id {article_id!r}", id=article_id)
+        article = read_one(KnowledgeArticle, doc)
+        return article.model_dump(mode="json") if article else doc
 
     async def _write(
         self, stored: dict[str, Any], changes: dict[str, Any], actor: str, summary: str
@@ -201,15 +234,30 @@ class KnowledgeService:
         return await self.repo.find(query, sort=[("_id", -1)], limit=limit)
 
     async def page(
-        self, request: PageRequest, *, kind: ArticleKind | None = None, tag: str | None = None
+        self,
+        request: PageRequest,
+        *,
+        kind: ArticleKind | None = None,
+        tag: str | None = None,
+        hide_incidents: Collection[str] = (),
     ) -> Page[KnowledgeArticle]:
-        """Newest first."""
+        """Newest first; articles linked to ``hide_incidents`` left out."""
         query: dict[str, Any] = {}
         if kind is not None:
             query["kind"] = kind.value
         if tag is not None:
             query["tags"] = tag
+        if hide_incidents:
+            query["incident_id"] = {"$nin": sorted(hide_incidents)}
         return await self.repo.page(query, [("_id", -1)], request)
+
+    async def linked_incident_ids(self) -> Sequence[str]:
+        """Every incident some article is linked to."""
+        linked = {"incident_id": {"$exists": True, "$ne": None}}
+        rows = await self.collection.aggregate(
+            [{"$match": linked}, {"$group": {"_id": "$incident_id"}}]
+        )
+        return sorted(str(r["_id"]) for r in rows)
 
     async def by_source_urls(self, urls: Sequence[str]) -> dict[str, KnowledgeArticle]:
         docs = await self.repo.find({"source_url": {"$in": list(urls)}})
@@ -218,3 +266,10 @@ class KnowledgeService:
     async def postmortems_of(self, incident_ids: Sequence[str]) -> dict[str, KnowledgeArticle]:
         docs = await self.repo.find({"postmortem_of": {"$in": list(incident_ids)}})
         return {d.postmortem_of: d for d in docs if d.postmortem_of}
+
+
+def _checked(values: dict[str, Any]) -> KnowledgeArticle:
+    try:
+        return KnowledgeArticle.model_validate(values)
+    except ValidationError as exc:
+        raise BadInput(problems(exc), fields=[str(e["loc"][0]) for e in exc.errors()]) from exc

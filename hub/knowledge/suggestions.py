@@ -1,5 +1,6 @@
 """Articles worth reading for an incident, each with the reasons it was picked.
 
+Articles tagged ``drill`` (written from exercises) are never suggested.
 Signals, strongest first: the article is linked to a service the incident
 touches (a runbook more so), it shares tags with the incident, it names the
 incident's category, and its text matches the incident's title and summary.
@@ -14,8 +15,8 @@ from dataclasses import dataclass, field
 
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentService
-from hub.knowledge.models import ArticleKind, KnowledgeArticle, Suggestion
-from hub.knowledge.search import SearchIndex
+from hub.knowledge.models import DRILL_TAG, ArticleKind, KnowledgeArticle, Suggestion
+from hub.knowledge.search import SearchIndex, plain_query
 from hub.knowledge.service import KnowledgeService
 from hub.teams.service import TeamService
 
@@ -86,7 +87,11 @@ class Suggestions:
 
     def _text_matches(self, incident: Incident) -> dict[str, float]:
         text = f"{incident.title} {incident.summary}".strip()[:400]
-        hits = self._index.search(text, limit=TEXT_CANDIDATES) if text else []
+        hits = (
+            self._index.search(text, limit=TEXT_CANDIDATES, without_tag=DRILL_TAG)
+            if plain_query(text)
+            else []
+        )
         best = max((h.score for h in hits), default=0.0) or 1.0
         return {h.article_id: h.score / best for h in hits}
 
@@ -118,7 +123,8 @@ def _score(
     service_names: dict[str, str],
 ) -> _Score:
     out = _Score()
-    if article.postmortem_of == incident.id:
+    # Its own draft teaches nothing; a drill's is no past incident.
+    if article.postmortem_of == incident.id or DRILL_TAG in article.tags:
         return out
     for sid in sorted(set(article.service_ids) & set(incident.service_ids)):
         name = service_names.get(sid, sid)

@@ -81,9 +81,14 @@ class BucketType:
     key: str = strawberry.field(description="Region or team id, severity, or local date")
     label: str
     count: int
-    acknowledged: int
+    acknowledged: int = strawberry.field(
+        description="Incidents a person moved out of TRIGGERED: acknowledged, or put "
+        "straight into a later status"
+    )
     resolved: int
-    mtta_seconds: float | None
+    mtta_seconds: float | None = strawberry.field(
+        description="Mean time from TRIGGERED to that first move by a person"
+    )
     mttr_seconds: float | None
     handoffs: int
     handoffs_accepted: int

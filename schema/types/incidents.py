@@ -14,6 +14,7 @@ from hub.incidents.protocols import protocol_state
 from hub.incidents.updates import updates_in
 from schema import described
 from schema.context import Context
+from schema.knowledge_scope import visible_suggestions
 from schema.loaders import MAX_SUGGESTIONS
 from schema.types.documentation import (
     AudienceEnum,
@@ -157,7 +158,8 @@ class IncidentType:
         if not 0 <= first <= MAX_SUGGESTIONS:
             raise BadInput(f"first must be between 0 and {MAX_SUGGESTIONS}", argument="first")
         found = await info.context.loaders.suggestions.load(str(self.id))
-        return [SuggestionType.from_model(s) for s in found[:first]]
+        shown = await visible_suggestions(info.context, found)
+        return [SuggestionType.from_model(s) for s in shown[:first]]
 
     @strawberry.field
     async def postmortem(self, info: Info[Context, None]) -> ArticleType | None:

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from hub.auth import scopes
 from hub.knowledge import models as km
 from hub.knowledge import revisions
 from schema.context import Context
+from schema.knowledge_scope import check_article
 from schema.types.enums import ArticleKindEnum
 from schema.types.teams import ServiceType
 
@@ -85,7 +87,10 @@ class ArticleType:
         if self.incident_id is None:
             return None
         found = await info.context.loaders.incident.load(str(self.incident_id))
-        return IncidentType.from_model(found) if found else None
+        if found is None:
+            return None
+        scopes.check_incident(info.context.principal, found)
+        return IncidentType.from_model(found)
 
     @strawberry.field
     async def services(self, info: Info[Context, None]) -> list[ServiceType]:
@@ -105,7 +110,10 @@ class ArticleType:
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> ArticleType | None:
         found = await info.context.loaders.article.load(str(id))
-        return cls.from_model(found) if found else None
+        if found is None:
+            return None
+        await check_article(info.context, found)
+        return cls.from_model(found)
 
 
 @strawberry.type(name="KnowledgeSearchHit")

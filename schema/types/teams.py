@@ -139,10 +139,11 @@ class ServiceType:
     async def articles(
         self, info: Info[Context, None]
     ) -> list[Annotated[ArticleType, strawberry.lazy("schema.types.knowledge")]]:
+        from schema.knowledge_scope import visible
         from schema.types.knowledge import ArticleType
 
         found = await info.context.loaders.service_articles.load(str(self.id))
-        return [ArticleType.from_model(a) for a in found]
+        return [ArticleType.from_model(a) for a in await visible(info.context, found)]
 
     @classmethod
     def from_model(cls, s: m.Service) -> ServiceType:

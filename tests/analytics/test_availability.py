@@ -9,7 +9,7 @@ import pytest
 
 from hub.incidents.models import Severity
 from tests.analytics.clocked import Clocked, clocked_hub
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, bearer, gql
 
 DAY = datetime(2025, 6, 2, tzinfo=UTC)
 
@@ -140,3 +140,35 @@ async def test_impact_errors_name_the_problem_and_change_nothing(world: Clocked)
     with pytest.raises(GraphQLFailed) as failed:
         await gql(world.api, AVAILABILITY, bad_period)
     assert failed.value.codes == ["BAD_USER_INPUT"]
+
+
+async def test_a_scoped_token_reads_availability_only_of_services_its_teams_own(
+    world: Clocked,
+) -> None:
+    london = await bearer(world.hub, "london", region_ids=[world.demo.region_ids["London"]])
+    own = {"service": world.demo.service_ids["checkout"], "from": at(0), "to": at(24)}
+    other = {**own, "service": world.demo.service_ids["payments-api"]}
+
+    found = await gql(world.api, AVAILABILITY, own, headers=london)
+    with pytest.raises(GraphQLFailed) as refused:
+        await gql(world.api, AVAILABILITY, other, headers=london)
+
+    assert found["serviceAvailability"]["availability"] == 1
+    assert refused.value.codes == ["FORBIDDEN"]
+
+
+async def test_dates_beyond_the_calendar_in_utc_are_refused_not_a_crash(world: Clocked) -> None:
+    service = world.demo.service_ids["checkout"]
+    early = "0001-01-01T00:00:00+10:00"
+    with pytest.raises(GraphQLFailed) as availability:
+        await gql(world.api, AVAILABILITY, {"service": service, "from": early, "to": at(1)})
+    with pytest.raises(GraphQLFailed) as impact:
+        await gql(world.api, RECORD, {"service": service, "level": "DOWN", "start": early})
+
+    opened = await record(world, "DOWN", at(8))
+    with pytest.raises(GraphQLFailed) as ended:
+        await gql(world.api, END, {"id": opened["id"], "end": "9999-12-31T23:00:00-10:00"})
+
+    assert availability.value.codes == ["BAD_USER_INPUT"]
+    assert impact.value.codes == ["BAD_USER_INPUT"]
+    assert ended.value.codes == ["BAD_USER_INPUT"]

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hub.events.models import Event
+from hub.handoffs.models import HandoffPropose
 from hub.incidents.models import Incident, Severity, Status
 from hub.teams.models import RegionCreate, TeamCreate
 from tests.analytics.clocked import Clocked, clocked_hub
-from tests.conftest import GraphQLFailed, gql
+from tests.conftest import GraphQLFailed, bearer, gql
 
 DAY = datetime(2025, 6, 2, tzinfo=UTC)
 
@@ -81,7 +82,7 @@ async def known_incidents(c: Clocked) -> None:
     await handoff(c, drill, "accepted", "h4", at(12, 33))
     await move(c, drill, at(12, 40), Status.RESOLVED)
     e = await c.declare_at(at(13), amer, severity=Severity.SEV3)
-    await move(c, e, at(13, 30), Status.RESOLVED)  # never acknowledged; 1,800 s
+    await move(c, e, at(13, 30), Status.RESOLVED)  # resolved outright: ack and MTTR 1,800 s
     late = await c.declare_at(at(25), emea, severity=Severity.SEV1)  # the next day
     await move(c, late, at(25, 1), Status.ACKNOWLEDGED)
 
@@ -99,8 +100,8 @@ async def test_metrics_give_the_hand_computed_figures_and_leave_the_drill_out(
 
     total = report["total"]
     assert total["count"] == 4
-    assert (total["acknowledged"], total["resolved"]) == (3, 3)
-    assert total["mttaSeconds"] == (300 + 900 + 60) / 3
+    assert (total["acknowledged"], total["resolved"]) == (4, 3)
+    assert total["mttaSeconds"] == (300 + 900 + 60 + 1800) / 4
     assert total["mttrSeconds"] == (3600 + 7200 + 1800) / 3
     assert (total["handoffs"], total["handoffsAccepted"]) == (3, 2)
     assert total["handoffAcceptanceSeconds"] == (600 + 1200) / 2
@@ -113,8 +114,8 @@ async def test_metrics_give_the_hand_computed_figures_and_leave_the_drill_out(
     assert (sev2["count"], sev2["mttaSeconds"], sev2["mttrSeconds"]) == (1, 60, None)
     assert (sev2["handoffs"], sev2["handoffsAccepted"]) == (1, 0)
     assert sev2["handoffAcceptanceSeconds"] is None
-    assert (sev3["count"], sev3["mttaSeconds"], sev3["mttrSeconds"]) == (1, None, 1800)
-    assert report["days"] == [{"key": "2025-06-02", "count": 4, "mttaSeconds": 420}]
+    assert (sev3["count"], sev3["mttaSeconds"], sev3["mttrSeconds"]) == (1, 1800, 1800)
+    assert report["days"] == [{"key": "2025-06-02", "count": 4, "mttaSeconds": 765}]
 
 
 async def test_metrics_group_by_the_team_and_region_that_took_the_incident(
@@ -130,7 +131,7 @@ async def test_metrics_group_by_the_team_and_region_that_took_the_incident(
     regions = {
         g["label"]: (g["count"], g["mttaSeconds"]) for g in by_region["incidentMetrics"]["groups"]
     }
-    assert regions == {"London": (2, 600), "San Francisco": (1, None), "Singapore": (1, 60)}
+    assert regions == {"London": (2, 600), "San Francisco": (1, 1800), "Singapore": (1, 60)}
 
 
 async def sydney_team(c: Clocked) -> str:
@@ -193,3 +194,78 @@ async def test_bad_metrics_arguments_are_refused_with_a_named_argument(
         await gql(world.api, METRICS, {**base, **variables})
     assert failed.value.codes == ["BAD_USER_INPUT"]
     assert failed.value.errors[0]["extensions"]["argument"] == argument
+
+
+async def test_a_handoff_of_several_incidents_counts_one_acceptance_per_incident(
+    world: Clocked,
+) -> None:
+    apac, emea = world.demo.team_ids["sre-apac"], world.demo.team_ids["sre-emea"]
+    first = await world.declare_at(at(8), apac)
+    second = await world.declare_at(at(8, 10), apac)
+    world.clock.set(at(8, 20))
+    proposed = await world.hub.handoffs.propose(
+        HandoffPropose(incident_ids=[first.id, second.id], to_team_id=emea), actor="mei"
+    )
+    world.clock.set(at(8, 25))
+    await world.hub.handoffs.accept(proposed.id, actor="olivia")
+
+    variables = {"from": at(0).isoformat(), "to": at(24).isoformat(), "by": "TEAM"}
+    total = (await gql(world.api, METRICS, variables))["incidentMetrics"]["total"]
+
+    assert (total["handoffs"], total["handoffsAccepted"]) == (2, 2)
+    assert total["handoffAcceptanceSeconds"] == 300
+
+
+async def test_a_scoped_token_measures_only_the_incidents_it_may_see(world: Clocked) -> None:
+    await known_incidents(world)
+    london = await bearer(world.hub, "london", region_ids=[world.demo.region_ids["London"]])
+    window = {"from": DAY.isoformat(), "to": (DAY + timedelta(days=1)).isoformat()}
+
+    scoped = await gql(world.api, METRICS, {**window, "by": "REGION"}, headers=london)
+    everyone = await gql(world.api, METRICS, {**window, "by": "REGION"})
+
+    report = scoped["incidentMetrics"]
+    assert {g["label"]: g["count"] for g in report["groups"]} == {"London": 2}
+    assert (report["total"]["count"], report["total"]["handoffs"]) == (2, 2)
+    assert everyone["incidentMetrics"]["total"]["count"] == 4
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"from": "0001-01-01T00:00:00", "to": "0001-01-02T00:00:00", "tz": "Australia/Sydney"},
+        {"from": "0001-01-01T00:00:00Z", "to": "0001-01-02T00:00:00Z", "tz": "America/Denver"},
+        {"from": "9999-12-30T00:00:00", "to": "9999-12-31T23:00:00", "tz": "Pacific/Honolulu"},
+        {"from": "0001-01-01T00:00:00+10:00", "to": "0001-01-02T00:00:00+10:00", "tz": "UTC"},
+    ],
+)
+async def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_crash(
+    world: Clocked, variables: dict[str, str]
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(world.api, METRICS, {**variables, "by": "TEAM"})
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+
+
+async def test_acknowledgement_is_the_first_move_out_of_triggered_by_a_person(
+    world: Clocked,
+) -> None:
+    emea = world.demo.team_ids["sre-emea"]
+    straight = await world.declare_at(at(8), emea)
+    await move(world, straight, at(8, 10), Status.INVESTIGATING)  # 600 s, no ACKNOWLEDGED
+    await move(world, straight, at(8, 20), Status.MITIGATED)  # later: not the first
+    healed = await world.declare_at(at(9), emea)
+    world.clock.set(at(9, 5))
+    # As the alert ingest does when every alert of the group resolves.
+    await world.hub.flows.change_status(healed.id, Status.RESOLVED, actor="alert:prometheus")
+    relayed = await world.declare_at(at(10), emea)
+    world.clock.set(at(10, 2))
+    # An acknowledgement relayed from the paging tool is someone's acknowledgement.
+    await world.hub.flows.acknowledge(relayed.id, actor="alert:pagerduty")
+
+    variables = {"from": at(0).isoformat(), "to": at(24).isoformat(), "by": "TEAM"}
+    total = (await gql(world.api, METRICS, variables))["incidentMetrics"]["total"]
+
+    assert (total["count"], total["acknowledged"]) == (3, 2)
+    assert total["mttaSeconds"] == (600 + 120) / 2
+    assert total["mttrSeconds"] == 300

@@ -5,6 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from hub.core import Hub
+from hub.demo import DemoData
+from hub.incidents.models import IncidentDeclare
 from tests.conftest import GraphQLFailed, as_actor, gql
 
 CREATE = """
@@ -91,3 +94,101 @@ async def test_a_diff_with_an_unknown_revision_is_not_found(api: httpx.AsyncClie
     assert missing.value.codes == ["NOT_FOUND"]
     assert "revisions 1 to 1" in missing.value.errors[0]["message"]
     assert empty.value.codes == ["BAD_USER_INPUT"]
+
+
+LIST = "{ knowledgeArticles(first: 50) { nodes { id title } } }"
+SEARCH = """query($q: String!) {
+  searchKnowledge(query: $q) { article { id title } } }"""
+
+
+@pytest.mark.parametrize("field", ["title", "body", "kind", "tags", "serviceIds"])
+async def test_a_null_for_a_required_field_is_refused_and_nothing_is_written(
+    api: httpx.AsyncClient, field: str
+) -> None:
+    article = await create(api, title="Replica lag runbook")
+    with pytest.raises(GraphQLFailed) as refused:
+        await gql(api, UPDATE, {"id": article, "input": {field: None, "changeSummary": "x"}})
+
+    assert refused.value.codes == ["BAD_USER_INPUT"]
+    message = refused.value.errors[0]["message"]
+    assert field.lower() in message.replace("_", "").lower()
+    assert "null" in message
+    data = (await gql(api, HISTORY, {"id": article, "from": 1, "to": 1}))["knowledgeArticle"]
+    assert data["revision"] == 1 and len(data["revisions"]) == 1
+    listed = (await gql(api, LIST))["knowledgeArticles"]["nodes"]
+    assert article in [a["id"] for a in listed]
+    hits = (await gql(api, SEARCH, {"q": "replica"}))["searchKnowledge"]
+    assert [h["article"]["title"] for h in hits] == ["Replica lag runbook"]
+
+
+async def test_one_unreadable_stored_article_breaks_no_list_search_or_rebuild(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
+    broken = await create(api, title="Checkout replica runbook")
+    fine = await create(api, title="Checkout replica notes")
+    # As an older version or a hand edit could have left it.
+    await hub.knowledge.collection.update_one({"id": broken}, {"$set": {"title": None}})
+    incident = await hub.flows.declare(
+        IncidentDeclare(
+            title="Checkout replica lag",
+            team_id=demo.team_ids["sre-emea"],
+            service_ids=[demo.service_ids["checkout"]],
+        ),
+        actor="olivia",
+    )
+
+    listed = (await gql(api, LIST))["knowledgeArticles"]["nodes"]
+    hits = (await gql(api, SEARCH, {"q": "replica"}))["searchKnowledge"]
+    suggested = await gql(
+        api,
+        "query($id: ID!) { incident(id: $id) { suggestedArticles { article { id } } } }",
+        {"id": incident.id},
+    )
+    rebuilt = await hub.indexer.rebuild()
+    with pytest.raises(GraphQLFailed) as unreadable:
+        await gql(api, HISTORY, {"id": broken, "from": 1, "to": 1})
+    repaired = await gql(api, UPDATE, {"id": broken, "input": {"title": "Repaired"}})
+
+    assert broken not in [a["id"] for a in listed] and fine in [a["id"] for a in listed]
+    assert fine in [h["article"]["id"] for h in hits if h["article"]]
+    ids = [s["article"]["id"] for s in suggested["incident"]["suggestedArticles"]]
+    assert fine in ids and broken not in ids
+    assert rebuilt == len(listed)
+    assert unreadable.value.codes == ["NOT_FOUND"]
+    assert "cannot be read" in unreadable.value.errors[0]["message"]
+    assert repaired["updateKnowledgeArticle"] == {"revision": 2, "title": "Repaired"}
+
+
+async def test_an_article_naming_an_unknown_service_is_refused_naming_it(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    checkout = demo.service_ids["checkout"]
+    missing = "0" * 24
+    article = await create(api, serviceIds=[checkout])
+    attempts = [
+        (CREATE, {"input": {"title": "A", "serviceIds": [checkout, missing]}}),
+        (CREATE, {"input": {"title": "A", "serviceIds": ["nonexistent"]}}),
+        (UPDATE, {"id": article, "input": {"serviceIds": [missing]}}),
+        (
+            """mutation($input: [ArticleImportInput!]!) {
+              importKnowledgeArticles(input: $input) { created } }""",
+            {
+                "input": [
+                    {"sourceUrl": "https://x.example/b", "title": "B"},
+                    {"sourceUrl": "https://x.example/a", "title": "A", "serviceIds": [missing]},
+                ]
+            },
+        ),
+    ]
+    for query, variables in attempts:
+        with pytest.raises(GraphQLFailed) as refused:
+            await gql(api, query, variables)
+        assert refused.value.codes[0] in {"NOT_FOUND", "BAD_USER_INPUT"}, variables
+        bad = variables["input"]
+        named = (bad[-1] if isinstance(bad, list) else bad)["serviceIds"][-1]
+        assert named in refused.value.errors[0]["message"], refused.value.errors
+
+    listed = (await gql(api, LIST))["knowledgeArticles"]["nodes"]
+    assert not {"A", "B"} & {a["title"] for a in listed}  # not even the batch's good one
+    data = (await gql(api, HISTORY, {"id": article, "from": 1, "to": 1}))["knowledgeArticle"]
+    assert data["revision"] == 1

@@ -60,8 +60,13 @@ def test_markdown_list_and_csv_carry_the_same_entries() -> None:
     assert len(from_csv) == 6
     assert [e.organization for e in from_md] == ["Acme Widgets", "Blue Lantern", "Elmwood Games"]
     for entry in from_md:  # "see also" links and "Other lists" are not entries
-        assert from_csv[entry.url].summary == entry.summary
-        assert from_csv[entry.url].category == entry.category
+        assert from_csv[entry.url] == entry
+    blue = from_csv["https://blog.bluelantern.example/posts/dns-ttl"]
+    assert blue.summary.startswith("A zone file shipped")
+    assert blue.see_also == ("https://blog.bluelantern.example/posts/dns-ttl-followup",)
+    assert blue.as_input()["title"] == "Blue Lantern: A zone file shipped with a TTL of zero; " + (
+        "resolvers hammered the authoritative servers until they shed load"
+    )
 
 
 def test_shared_markdown_list_matches_the_shared_csv() -> None:
@@ -69,7 +74,8 @@ def test_shared_markdown_list_matches_the_shared_csv() -> None:
     from_md = read_entries(shared_path("data", "knowledge", "e_postmortems_danluu_README.md"))
 
     assert len(from_csv) == len(from_md) == 190
-    assert {e.url for e in from_csv} == {e.url for e in from_md}
+    assert sorted(from_csv, key=lambda e: e.url) == sorted(from_md, key=lambda e: e.url)
+    assert not [e for e in from_csv if e.summary.startswith(",")]
 
 
 def test_a_file_in_neither_format_is_refused_with_the_reason(tmp_path: Path) -> None:
@@ -159,3 +165,13 @@ async def test_cli_imports_the_shared_csv_idempotently_and_search_finds_entries(
     assert "<b>" in therac[0]["snippet"]
     for entry, hits in zip(sampled, found, strict=True):
         assert entry.url in [h["article"]["sourceUrl"] for h in hits], entry.summary
+
+
+async def test_the_cli_takes_the_hub_url_with_or_without_the_graphql_path(hub: Hub) -> None:
+    path = FIXTURES / "postmortems.csv"
+    async with serve(hub) as live:
+        first = await run_cli(path, live.url + "/graphql")
+        again = await run_cli(path, live.url + "/graphql/")
+
+    assert "6 created" in first
+    assert "0 created, 0 updated, 6 unchanged" in again

@@ -12,9 +12,11 @@ from hub.app import create_app
 from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData, seed
+from hub.handoffs.models import ActionItem, Brief, HandoffPropose
 from hub.incidents.flows import incident_event
 from hub.incidents.models import Incident, IncidentDeclare, Status
 from hub.incidents.service import Change
+from hub.knowledge.models import KnowledgeArticle
 from tests.conftest import AUTH, gql, make_settings
 
 # 11:00 in Singapore, 04:00 in London, 20:00 the day before in San Francisco.
@@ -66,7 +68,7 @@ async def escalate(hub: Hub, incident_id: str) -> None:
         event = incident_event(
             incident,
             "incident.escalated",
-            actor="system",
+            actor="escalation",  # the escalation engine's own actor
             at=hub.clock.now(),
             level=2,
             target="database expertise",
@@ -179,3 +181,75 @@ async def test_an_incident_that_is_not_resolved_gets_no_draft(
     await hub.reactions.run_pending()
 
     assert await hub.knowledge.postmortems_of([incident.id]) == {}
+
+
+async def resolved_draft(hub: Hub, incident_id: str, actor: str) -> KnowledgeArticle:
+    await hub.flows.change_status(incident_id, Status.RESOLVED, actor=actor)
+    await hub.reactions.run_pending()
+    return (await hub.knowledge.postmortems_of([incident_id]))[incident_id]
+
+
+async def test_the_draft_reads_as_text_and_names_every_responder_by_region(
+    world: tuple[Hub, DemoData, ManualClock],
+) -> None:
+    hub, demo, clock = world
+    data = IncidentDeclare(title="Search slow", team_id=demo.team_ids["sre-apac"])
+    # Token names are actors too: the demo tokens are not member handles.
+    incident = await hub.flows.declare(data, actor="demo-responder")
+    clock.advance(timedelta(minutes=5))
+    brief = Brief(
+        current_status="p99 at 3 s, holding",
+        tried=["Restarted the indexer"],
+        next_actions=[ActionItem(text="Watch the queue")],
+    )
+    proposed = await hub.handoffs.propose(
+        HandoffPropose(
+            incident_ids=[incident.id], to_team_id=demo.team_ids["sre-emea"], brief=brief
+        ),
+        actor="mei",
+    )
+    clock.advance(timedelta(minutes=5))
+    await hub.handoffs.accept(proposed.id, actor="olivia")
+    clock.advance(timedelta(minutes=5))
+    draft = await resolved_draft(hub, incident.id, "demo-automation")
+
+    timeline = draft.body.split("## Timeline")[1].split("\n## ")[0]
+    for python_repr in ("{'", "['", "None", "True", "False", "_id"):
+        assert python_repr not in timeline, python_repr
+    proposal = next(r for r in timeline.splitlines() if "(handoff.proposed)" in r)
+    assert "current status: p99 at 3 s, holding" in proposal
+    assert "tried: Restarted the indexer" in proposal
+    assert "next actions: Watch the queue" in proposal
+    responders = draft.body.split("## Responders by region")[1].split("\n## ")[0]
+    assert "- London: olivia" in responders
+    assert "- Singapore: mei" in responders
+    assert "- Other: demo-automation, demo-responder" in responders
+    assert "postmortem-drafter" not in responders
+
+
+async def test_a_drill_draft_is_marked_as_a_drill_and_never_suggested(
+    world: tuple[Hub, DemoData, ManualClock],
+) -> None:
+    hub, demo, _ = world
+    checkout = demo.service_ids["checkout"]
+    data = IncidentDeclare(
+        title="Checkout down (game day)",
+        team_id=demo.team_ids["sre-emea"],
+        service_ids=[checkout],
+        exercise=True,
+    )
+    drill = await hub.flows.declare(data, actor="olivia")
+    draft = await resolved_draft(hub, drill.id, "olivia")
+    real = await hub.flows.declare(
+        IncidentDeclare(
+            title="Checkout down", team_id=demo.team_ids["sre-emea"], service_ids=[checkout]
+        ),
+        actor="olivia",
+    )
+
+    [suggested] = await hub.suggestions.for_incident_ids([real.id], limit=20)
+
+    assert "drill" in draft.tags
+    assert draft.title.startswith("Drill postmortem (draft):")
+    assert draft.id not in [s.article.id for s in suggested]
+    assert suggested  # the checkout runbook still is

@@ -9,6 +9,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
+from hub.incidents.models import IncidentDeclare
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
 from hub.storage.client import embedded_client
 from tests.conftest import GraphQLFailed, gql, make_settings
@@ -122,3 +123,63 @@ async def test_the_index_is_rebuilt_from_mongodb_and_follows_other_replicas() ->
 
     assert len(rebuilt) == 1
     assert [h.article_id for h in followed] == [later.id]
+
+
+@pytest.mark.parametrize("query", ["*", " * ", "()", ":", '"', "-", "+:^~"])
+async def test_a_search_without_words_is_refused_asking_for_some(
+    api: httpx.AsyncClient, query: str
+) -> None:
+    with pytest.raises(GraphQLFailed) as refused:
+        await gql(api, SEARCH, {"q": query})
+    assert refused.value.codes == ["BAD_USER_INPUT"]
+    assert "words" in refused.value.errors[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "title:replica",
+        "replica(",
+        '"replica',
+        'replica "lag"',
+        "replica AND",
+        "OR replica",
+        "body:(replica",
+        "replica^2",
+        "[replica TO z]",
+        "replica~",
+        "NOT replica",
+        "re*lica replica",
+        "replica\\",
+        "{replica}",
+    ],
+)
+async def test_query_syntax_in_a_search_is_read_as_plain_words(
+    api: httpx.AsyncClient, hub: Hub, query: str
+) -> None:
+    await hub.knowledge.create(
+        data=ArticleCreate(title="Replica lag", body="Check the disk."), actor="a"
+    )
+    await hub.knowledge.create(data=ArticleCreate(title="Disk full", body="Rotate."), actor="a")
+
+    assert "Replica lag" in await titles(api, query)
+    assert "Disk full" not in await titles(api, query)
+
+
+async def test_an_incident_titled_without_words_still_gets_suggestions(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData
+) -> None:
+    incident = await hub.flows.declare(
+        IncidentDeclare(
+            title="???",
+            team_id=demo.team_ids["sre-emea"],
+            service_ids=[demo.service_ids["checkout"]],
+        ),
+        actor="olivia",
+    )
+    data = await gql(
+        api,
+        "query($id: ID!) { incident(id: $id) { suggestedArticles { reasons } } }",
+        {"id": incident.id},
+    )
+    assert data["incident"]["suggestedArticles"]
