@@ -20,6 +20,7 @@ from hub.settings import Settings
 from schema.alerts import AlertMutations, AlertQueries
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
 from schema.auth import AuthMutations, AuthQueries
+from schema.cache import WritesEndCachedReads
 from schema.documentation import DocumentationMutations, DocumentationQueries
 from schema.errors import map_errors
 from schema.escalation import EscalationMutations, EscalationQueries
@@ -93,6 +94,7 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryLimits(limits),
         AccessControl,
+        WritesEndCachedReads,
         # Repeated documents skip parsing and validation (about 0.6 ms each
         # for a list query).
         lambda: ParserCache(maxsize=256),
