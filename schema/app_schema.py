@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -30,6 +31,7 @@ from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.limits import MAX_TOKENS, Limits, QueryLimits
 from schema.permissions import AccessControl
+from schema.scope_guard import guard_incidents
 from schema.teams import TeamMutations, TeamQueries
 from schema.types.escalation import PolicyType
 from schema.types.handoffs import HandoffType
@@ -79,6 +81,10 @@ ENTITY_TYPES = [
 
 
 class HubSchema(strawberry.federation.Schema):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        guard_incidents(self._schema)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

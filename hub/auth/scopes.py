@@ -2,7 +2,8 @@
 
 An unscoped token sees everything. A token scoped to regions sees incidents
 owned in those regions; scoped to teams, incidents owned by those teams; scoped
-to both, an incident matching either. Directory data (regions, teams, services,
+to both, an incident matching either. An incident outside the scope is
+answered as missing (NOT_FOUND). Directory data (regions, teams, services,
 knowledge) is shared by everyone and is not scoped.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.auth.models import Principal
-from hub.errors import Forbidden
+from hub.errors import Forbidden, NotFound
 from hub.events.models import Event
 from hub.incidents.models import Incident
 from hub.incidents.service import IncidentFilter
@@ -29,8 +30,13 @@ def allows_incident(principal: Principal, incident: Incident) -> bool:
 
 
 def check_incident(principal: Principal, incident: Incident) -> None:
+    """Refuse an incident outside the scope as if it did not exist.
+
+    NOT_FOUND rather than FORBIDDEN, in the words used for a missing id, so
+    the answer does not confirm that the incident exists.
+    """
     if not allows_incident(principal, incident):
-        raise Forbidden(f"{incident.ref} is outside this token's scope", id=incident.id)
+        raise NotFound(f"no incident with id {incident.id!r}", id=incident.id)
 
 
 def check_team(principal: Principal, team: Team) -> None:

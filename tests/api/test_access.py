@@ -155,10 +155,9 @@ async def test_region_scoped_token_reads_only_its_region(
     assert [i["ref"] for i in listed["incidents"]["nodes"]] == [world["emea"]["ref"]]
     assert listed["incidents"]["totalCount"] == 1
     assert asked_for_apac["incidents"] == {"totalCount": 0, "nodes": []}
-    assert direct.value.codes == ["FORBIDDEN"]
+    assert direct.value.codes == ["NOT_FOUND"]
     body = entities.json()
-    assert body["data"]["_entities"] == [None, {"ref": world["emea"]["ref"]}]
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body == {"data": {"_entities": [None, {"ref": world["emea"]["ref"]}]}}
 
 
 async def test_region_scoped_token_writes_only_in_its_region(
@@ -176,7 +175,7 @@ async def test_region_scoped_token_writes_only_in_its_region(
         )
     acked = await gql(api, ACK, {"id": world["emea"]["id"]}, headers=london)
 
-    assert ack_apac.value.codes == ["FORBIDDEN"]
+    assert ack_apac.value.codes == ["NOT_FOUND"]
     assert declare_apac.value.codes == ["FORBIDDEN"]
     assert unscoped_write.value.codes == ["FORBIDDEN"]
     assert (await hub.incidents.get(world["apac"]["id"])).status == "TRIGGERED"
@@ -290,3 +289,43 @@ async def test_the_calendar_feed_checks_its_token_and_scope(
     assert unknown.status_code == 401
     assert outside.status_code == 403
     assert inside.status_code == 200
+
+
+async def test_incidents_outside_the_scope_answer_like_missing_ones(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, world: dict[str, dict]
+) -> None:
+    london = await bearer(hub, "london", "responder", region_ids=[demo.region_ids["London"]])
+    missing = {"id": "0123456789abcdef01234567", "ref": "INC-999"}
+    outside = {"id": world["apac"]["id"], "ref": world["apac"]["ref"]}
+    reads = [
+        "query($id: ID!) { incident(id: $id) { ref } }",
+        "query($ref: String!) { incident(ref: $ref) { ref } }",
+        ACK,
+        'mutation($id: ID!) { addFollowUp(incidentId: $id, input: {title: "x", owner: "olivia"})'
+        " { id } }",
+    ]
+
+    async def answer(query: str, target: dict[str, str]) -> list[tuple[str, str]]:
+        name = "id" if "$id" in query else "ref"
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, query, {name: target[name]}, headers=london)
+        # The same words, but for the value the client sent.
+        return [
+            (e["extensions"]["code"], e["message"].replace(target[name], "X"))
+            for e in failed.value.errors
+        ]
+
+    for query in reads:
+        hidden = await answer(query, outside)
+        assert hidden == await answer(query, missing), query
+        assert [code for code, _ in hidden] == ["NOT_FOUND"]
+    entities = await api.post(
+        "/graphql",
+        headers=london,
+        json={
+            "query": "query($r: [_Any!]!) { _entities(representations: $r) "
+            "{ ... on Incident { ref } } }",
+            "variables": {"r": [{"__typename": "Incident", "id": outside["id"]}]},
+        },
+    )
+    assert entities.json() == {"data": {"_entities": [None]}}
