@@ -23,6 +23,7 @@ from schema.analytics import AnalyticsMutations, AnalyticsQueries
 from schema.auth import AuthMutations, AuthQueries
 from schema.cache import WritesEndCachedReads
 from schema.documentation import DocumentationMutations, DocumentationQueries
+from schema.entities import check_representations, entity_keys
 from schema.errors import map_errors
 from schema.escalation import EscalationMutations, EscalationQueries
 from schema.events import EventSubscriptions
@@ -83,6 +84,7 @@ ENTITY_TYPES = [
 class HubSchema(strawberry.federation.Schema):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        check_representations(self._schema, entity_keys(self))
         guard_incidents(self._schema)
 
     def process_errors(
