@@ -28,7 +28,8 @@ def entity_keys(schema: Schema) -> Keys:
         definition = getattr(kind, "definition", None)
         if not hasattr(getattr(definition, "origin", None), "resolve_reference"):
             continue
-        fields = [getattr(d, "fields", None) for d in getattr(definition, "directives", ())]
+        directives = getattr(definition, "directives", None) or ()
+        fields = [getattr(d, "fields", None) for d in directives]
         keys[name] = frozenset(f for spec in fields if spec for f in str(spec).split())
     return keys
 
