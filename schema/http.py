@@ -27,11 +27,11 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from hub.alerts.limits import check_json_depth
-from hub.auth.tokens import bearer_secret
 from hub.errors import BadInput, HubError
 from schema.context import Context
 from schema.credentials import ManyCredentials, authorization
 from schema.errors import code_of
+from schema.ws_auth import connection_principal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -227,14 +227,10 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        params = context.connection_params
-        header = params.get("Authorization") if isinstance(params, dict) else None
-        if header is None and context.request is not None:
-            header = context.request.headers.get("authorization")
+        if context.authenticated:
+            return cast(UnsetType, UNSET)  # the legacy protocol's handler checked it
         try:
-            context.principal = await context.hub.tokens.authenticate(
-                bearer_secret(header if isinstance(header, str) else None)
-            )
+            context.principal = await connection_principal(context)
         except HubError as exc:
             raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
         return cast(UnsetType, UNSET)

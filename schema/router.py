@@ -15,6 +15,7 @@ from schema.context import Context, request_id_from
 from schema.credentials import authenticate
 from schema.http import HubGraphQLRouter
 from schema.ws import grouped_handler
+from schema.ws_auth import LegacyWSHandler
 
 
 def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Context, None]:
@@ -36,6 +37,7 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
         connection_init_wait_timeout=init_timeout,
         graphql_ide="graphiql",
     )
+    router.graphql_ws_handler_class = LegacyWSHandler
     # Grouped fan-out, resume, backpressure and drain over graphql-transport-ws.
     router.graphql_transport_ws_handler_class = grouped_handler(
         hub,
