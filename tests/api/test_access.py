@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData, seed
-from tests.conftest import AUTH, GraphQLFailed, as_actor, bearer, gql, make_settings
+from tests.conftest import AUTH, GraphQLFailed, as_actor, bearer, gql, make_settings, serve
 
 DECLARE = """mutation($team: ID!, $title: String!) {
   declareIncident(input: {title: $title, teamId: $team}) { id ref timeline { actor } }
@@ -329,3 +330,31 @@ async def test_incidents_outside_the_scope_answer_like_missing_ones(
         },
     )
     assert entities.json() == {"data": {"_entities": [None]}}
+
+
+async def test_a_token_in_a_query_string_never_reaches_the_logs(
+    hub: Hub, demo: DemoData, caplog: pytest.LogCaptureFixture
+) -> None:
+    london = await bearer(hub, "london-feed", "viewer", region_ids=[demo.region_ids["London"]])
+    secret = london["Authorization"].removeprefix("Bearer ")
+    access = logging.getLogger("uvicorn.access")
+    caplog.set_level(logging.DEBUG)
+    async with serve(hub) as live, httpx.AsyncClient(base_url=live.url) as client:
+        # As an operator turning access logs on; uvicorn's do not propagate.
+        level = access.level
+        access.setLevel(logging.INFO)
+        access.addHandler(caplog.handler)
+        try:
+            served = await client.get("/calendar/London.ics", params={"token": secret})
+            refused = await client.get("/calendar/Singapore.ics", params={"token": secret})
+        finally:
+            access.removeHandler(caplog.handler)
+            access.setLevel(level)
+
+    # What the hub's side wrote; the test's own HTTP client logs its URLs too.
+    server = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))
+    )
+    assert (served.status_code, refused.status_code) == (200, 403)
+    assert "/calendar/London.ics?token=" in server
+    assert secret not in server
