@@ -17,10 +17,21 @@ from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
 from hub.handoffs.models import Handoff, HandoffStatus
 from hub.storage.client import Database
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 COLLECTION = "handoffs"
 MAX_LIST = 200
+NEWEST_FIRST = [("proposed_at", -1)]
+
+
+def _matching(region_id: str | None, status: HandoffStatus | None) -> dict[str, Any]:
+    query: dict[str, Any] = {}
+    if region_id is not None:
+        query["$or"] = [{"from_region_id": region_id}, {"to_region_id": region_id}]
+    if status is not None:
+        query["status"] = status.value
+    return query
 
 
 def to_doc(handoff: Handoff) -> dict[str, Any]:
@@ -49,12 +60,18 @@ class HandoffService:
         limit: int = MAX_LIST,
     ) -> list[Handoff]:
         """Newest first; a region matches on either side of the handoff."""
-        query: dict[str, Any] = {}
-        if region_id is not None:
-            query["$or"] = [{"from_region_id": region_id}, {"to_region_id": region_id}]
-        if status is not None:
-            query["status"] = status.value
-        return await self.repo.find(query, sort=[("proposed_at", -1)], limit=limit)
+        query = _matching(region_id, status)
+        return await self.repo.find(query, sort=NEWEST_FIRST, limit=limit)
+
+    async def page_handoffs(
+        self,
+        request: PageRequest,
+        *,
+        region_id: str | None = None,
+        status: HandoffStatus | None = None,
+    ) -> Page[Handoff]:
+        """One page of :meth:`list_handoffs`, in the same order."""
+        return await self.repo.page(_matching(region_id, status), NEWEST_FIRST, request)
 
     async def insert(
         self, handoff: Handoff, events: list[Event], *, dedup: str | None = None

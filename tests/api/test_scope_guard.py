@@ -47,8 +47,8 @@ PATHS: dict[str, list[str]] = {
     ],
     "Query._entities": [ENTITIES],
     "Handoff.incidents": [
-        f"{{ handoffs {{ incidents {INCIDENT} }} }}",
-        f'{{ handoffs(region: "London") {{ incidents {INCIDENT} }} }}',
+        f"{{ handoffs {{ nodes {{ incidents {INCIDENT} }} }} }}",
+        f'{{ handoffs(region: "London") {{ nodes {{ incidents {INCIDENT} }} }} }}',
         f"query($h: ID!) {{ handoff(id: $h) {{ incidents {INCIDENT} }} }}",
     ],
     "KnowledgeArticle.incident": [
