@@ -12,6 +12,7 @@ from hub.alerts.dryrun import preview
 from hub.alerts.routing.models import RuleCreate
 from schema.context import Context
 from schema.inputs import build
+from schema.pagination import Connection, connection, page_request
 from schema.teams import WorkingWindowInput
 from schema.types.alerts import (
     ActionKindEnum,
@@ -90,10 +91,17 @@ async def _rules(info: Info[Context, None]) -> list[AlertRuleType]:
 class AlertQueries:
     @strawberry.field
     async def integrations(
-        self, info: Info[Context, None], source: str | None = None
-    ) -> list[IntegrationType]:
-        found = await info.context.hub.integrations.list_all(source=source)
-        return [IntegrationType.from_model(i) for i in found]
+        self,
+        info: Info[Context, None],
+        source: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[IntegrationType]:
+        request = page_request(info, first, after, last, before)
+        page = await info.context.hub.integrations.page(request, source=source)
+        return connection(page, IntegrationType.from_model)
 
     @strawberry.field(description=RULES_DOC)
     async def alert_rules(self, info: Info[Context, None]) -> list[AlertRuleType]:

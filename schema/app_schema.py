@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -20,7 +21,9 @@ from hub.settings import Settings
 from schema.alerts import AlertMutations, AlertQueries
 from schema.analytics import AnalyticsMutations, AnalyticsQueries
 from schema.auth import AuthMutations, AuthQueries
+from schema.cache import WritesEndCachedReads
 from schema.documentation import DocumentationMutations, DocumentationQueries
+from schema.entities import check_representations, entity_keys
 from schema.errors import map_errors
 from schema.escalation import EscalationMutations, EscalationQueries
 from schema.events import EventSubscriptions
@@ -29,6 +32,7 @@ from schema.incidents import IncidentMutations, IncidentQueries
 from schema.knowledge import KnowledgeMutations, KnowledgeQueries
 from schema.limits import MAX_TOKENS, Limits, QueryLimits
 from schema.permissions import AccessControl
+from schema.scope_guard import guard_incidents
 from schema.teams import TeamMutations, TeamQueries
 from schema.types.escalation import PolicyType
 from schema.types.handoffs import HandoffType
@@ -78,6 +82,11 @@ ENTITY_TYPES = [
 
 
 class HubSchema(strawberry.federation.Schema):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        check_representations(self._schema, entity_keys(self))
+        guard_incidents(self._schema)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -93,6 +102,7 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryLimits(limits),
         AccessControl,
+        WritesEndCachedReads,
         # Repeated documents skip parsing and validation (about 0.6 ms each
         # for a list query).
         lambda: ParserCache(maxsize=256),

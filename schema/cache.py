@@ -1,11 +1,18 @@
 """A response cache for GraphQL reads over HTTP, keyed by the data version.
 
 A read's response is kept under (document, variables, operation, the
-credentials that decide its access scope, data version): any write changes
-the version, on every replica at once, so a cached answer is never older than
-the last write a client could have seen finish. Concurrent misses for one key
-are merged into one execution. Answers that depend on the clock alone (who is
-on duty now) can lag by at most ``max_age`` seconds.
+authenticated principal, the response media type, data version). The
+principal is looked up before anything is served, so an answer is only ever
+given to the token it was made for, and a revoked token stops at once. Every
+mutation changes the version on its way out of the schema, whatever the
+transport (see :class:`WritesEndCachedReads`), and on every replica at once,
+so a cached answer is never older than the last write a client could have
+seen finish. Concurrent misses for one key are merged into one execution.
+Answers that depend on the clock alone (who is on duty now) can lag by at
+most ``max_age`` seconds.
+
+Anything the cache does not understand, from a malformed body to a missing
+token, goes to the router untouched, which answers it as it would uncached.
 """
 
 from __future__ import annotations
@@ -14,24 +21,46 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Any
 
 import orjson
-from graphql import GraphQLError, parse
+from graphql import parse
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 
+from hub.alerts.limits import check_json_depth
 from hub.core import Hub
+from hub.errors import HubError
 from hub.events import version
-from schema.context import request_id_from
+from schema.context import Context, request_id_from
+from schema.credentials import authenticate
+from schema.http import MAX_BODY_BYTES, MAX_JSON_DEPTH, negotiate
+from schema.limits import MAX_TOKENS
 
 log = logging.getLogger(__name__)
 
-# Headers that change the answer: who asks, and the media type they accept.
-SCOPE_HEADERS = (b"authorization", b"cookie", b"accept")
-
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+class WritesEndCachedReads(SchemaExtension):
+    """Changes the data version once a mutation has run, on any transport.
+
+    The change lands before the result leaves the schema, so by the time a
+    client hears that its write finished, every replica's next read misses.
+    """
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        ec = self.execution_context
+        refused = isinstance(ec.result, PreExecutionError)
+        if ec.operation_type is OperationType.MUTATION and not refused:
+            context: Context = ec.context
+            await version.bump(context.hub.db)
 
 
 class ResponseCache:
@@ -43,7 +72,7 @@ class ResponseCache:
         path: str = "/graphql",
         max_entries: int = 2048,
         max_age: float = 1.0,
-        max_body: int = 1 << 20,
+        max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.app = app
         self.hub = hub
@@ -60,53 +89,27 @@ class ResponseCache:
             return
         body = await _read(receive)
         replay = _replayer(body)
-        kind, key = self._classify(scope, body)
-        if kind == "mutation":
-            await self.app(scope, replay, self._bumping(send))
-        elif kind == "query" and key is not None:
-            await self._cached(scope, replay, send, key)
-        else:
+        key = await self._key(scope, body)
+        if key is None:
             await self.app(scope, replay, send)
+        else:
+            await self._cached(scope, replay, send, key)
 
-    def _classify(self, scope: Scope, body: bytes) -> tuple[str, tuple[Any, ...] | None]:
+    async def _key(self, scope: Scope, body: bytes) -> tuple[Any, ...] | None:
+        """The key of a well-formed read by a known caller; None: not cacheable."""
         if len(body) > self.max_body:
-            return "other", None
+            return None
         try:
-            request = orjson.loads(body)
-            query, op = request["query"], request.get("operationName")
-            kind = _kind(query, op)
-        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, GraphQLError):
-            return "other", None
-        if kind != "query":
-            return kind, None
-        variables = request.get("variables")
-        extensions = request.get("extensions")
-        well_formed = (
-            isinstance(variables, dict | None)
-            and isinstance(op, str | None)
-            and isinstance(extensions, dict | None)
-        )
-        if not well_formed:
-            # Malformed requests go to the router, which refuses them; they
-            # must never match a well-formed request's cached answer.
-            return "other", None
-        headers = dict(scope["headers"])
-        if b"json" not in headers.get(b"content-type", b""):
-            return "other", None  # the router answers those, with its own status
-        who = tuple(headers.get(h) for h in SCOPE_HEADERS)
-        sort = orjson.OPT_SORT_KEYS
-        parts = (orjson.dumps(variables or {}, option=sort), orjson.dumps(extensions, option=sort))
-        return "query", (query, *parts, op, who)
-
-    def _bumping(self, send: Send) -> Send:
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                # Before the client hears the write finished, every replica's
-                # next read must miss.
-                await version.bump(self.hub.db)
-            await send(message)
-
-        return wrapped
+            request = _read_request(scope, body)
+        except Exception:  # noqa: BLE001 - the router answers it, uncached
+            return None
+        if request is None:
+            return None
+        try:
+            principal = await authenticate(self.hub, scope)
+        except HubError:
+            return None  # the router answers 400 or 401 with the reason
+        return (*request, principal)
 
     async def _cached(
         self, scope: Scope, receive: Receive, send: Send, base: tuple[Any, ...]
@@ -160,9 +163,38 @@ async def _read(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
+def _read_request(scope: Scope, body: bytes) -> tuple[Any, ...] | None:
+    """What of a request decides its answer, if it is a well-formed read.
+
+    Raises whatever a malformed body makes the decoders raise.
+    """
+    headers = dict(scope["headers"])
+    media = negotiate(headers.get(b"accept", b"").decode("latin-1"))
+    if media is None or b"json" not in headers.get(b"content-type", b""):
+        return None  # the router answers those, with its own status
+    # Depth first: deep nesting would crash orjson and Python's json alike.
+    check_json_depth(body, MAX_JSON_DEPTH)
+    request = orjson.loads(body)
+    query, op = request["query"], request.get("operationName")
+    variables, extensions = request.get("variables"), request.get("extensions")
+    well_formed = (
+        isinstance(query, str)
+        and isinstance(variables, dict | None)
+        and isinstance(op, str | None)
+        and isinstance(extensions, dict | None)
+    )
+    # Malformed requests go to the router, which refuses them; they must
+    # never match a well-formed request's cached answer.
+    if not well_formed or _kind(query, op) != "query":
+        return None
+    sort = orjson.OPT_SORT_KEYS
+    parts = (orjson.dumps(variables or {}, option=sort), orjson.dumps(extensions, option=sort))
+    return (query, *parts, op, media)
+
+
 @lru_cache(maxsize=512)
 def _kind(query: str, operation_name: str | None) -> str:
-    operation = get_operation_ast(parse(query), operation_name)
+    operation = get_operation_ast(parse(query, max_tokens=MAX_TOKENS), operation_name)
     return operation.operation.value if operation is not None else "other"
 
 

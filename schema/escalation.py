@@ -160,10 +160,18 @@ class EscalationQueries:
 
     @strawberry.field
     async def notifications(
-        self, info: Info[Context, None], incident_id: strawberry.ID
-    ) -> list[NotificationType]:
-        found = await info.context.hub.escalation.notifier.for_incident(str(incident_id))
-        return [NotificationType.from_model(n) for n in found]
+        self,
+        info: Info[Context, None],
+        incident_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[NotificationType]:
+        request = page_request(info, first, after, last, before)
+        notifier = info.context.hub.escalation.notifier
+        page = await notifier.page_for_incident(str(incident_id), request)
+        return connection(page, NotificationType.from_model)
 
     @strawberry.field
     async def team_webhook(

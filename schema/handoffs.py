@@ -15,6 +15,7 @@ from hub.events.stream import check_cursor, stream
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus
 from schema.context import Context
 from schema.inputs import build
+from schema.pagination import Connection, connection, page_request
 from schema.types.duty import HandoffScheduleType, OnDutyType
 from schema.types.events import EventType
 from schema.types.handoffs import HandoffStatusEnum, HandoffType
@@ -65,15 +66,24 @@ class HandoffQueries:
         info: Info[Context, None],
         region: str | None = None,
         status: HandoffStatusEnum | None = None,  # type: ignore[valid-type]
-    ) -> list[HandoffType]:
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[HandoffType]:
+        """Newest first; a region matches either side of a handoff."""
         hub = info.context.hub
         principal = info.context.principal
+        request = page_request(info, first, after, last, before)
         region_id = (await hub.teams.resolve_region(region)).id if region else None
         within = (principal.region_ids, principal.team_ids) if principal.scoped else None
-        found = await hub.handoffs.handoffs.list_handoffs(
-            region_id=region_id, status=HandoffStatus(status) if status else None, within=within
+        page = await hub.handoffs.handoffs.page_handoffs(
+            request,
+            region_id=region_id,
+            status=HandoffStatus(status) if status else None,
+            within=within,
         )
-        return [HandoffType.from_model(h) for h in found]
+        return connection(page, HandoffType.from_model)
 
     @strawberry.field
     async def handoff(self, info: Info[Context, None], id: strawberry.ID) -> HandoffType:

@@ -26,10 +26,12 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from hub.auth.tokens import bearer_secret
-from hub.errors import HubError
+from hub.alerts.limits import check_json_depth
+from hub.errors import BadInput, HubError
 from schema.context import Context
+from schema.credentials import ManyCredentials, authorization
 from schema.errors import code_of
+from schema.ws_auth import connection_principal
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -100,6 +102,17 @@ def _pre_execution_status(result: ExecutionResult) -> int:
 
 # Far above any real operation, which the token limit caps anyway.
 MAX_BODY_BYTES = 1 << 20
+# Far deeper than any input type nests; shallow enough for every JSON
+# library on the way (orjson stops at 255, Python's json at the stack).
+MAX_JSON_DEPTH = 64
+
+
+def _many_credentials(request: Request) -> str | None:
+    try:
+        authorization(request.scope)
+    except ManyCredentials as exc:
+        return exc.message
+    return None
 
 
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
@@ -117,6 +130,8 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         response: Response
         if media is None and not ide:
             response = self._error(406, f"Accept must allow {GRAPHQL_RESPONSE} or {JSON}", JSON)
+        elif (many := _many_credentials(http)) is not None:
+            response = self._error(400, many, media or JSON)
         elif media is not None and not context.authenticated and not ide:
             response = self._unauthenticated(context, media)
         else:
@@ -132,6 +147,10 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
     def parse_json(self, data: str | bytes) -> Any:
         if len(data) > MAX_BODY_BYTES:
             raise HTTPException(413, f"a GraphQL request is at most {MAX_BODY_BYTES} bytes")
+        try:
+            check_json_depth(data.encode() if isinstance(data, str) else data, MAX_JSON_DEPTH)
+        except BadInput as exc:
+            raise HTTPException(400, exc.message) from exc
         parsed = super().parse_json(data)
         if not isinstance(parsed, dict):
             # Strawberry would fail on it with a 500; it is the client's mistake.
@@ -208,14 +227,10 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        params = context.connection_params
-        header = params.get("Authorization") if isinstance(params, dict) else None
-        if header is None and context.request is not None:
-            header = context.request.headers.get("authorization")
+        if context.authenticated:
+            return cast(UnsetType, UNSET)  # the legacy protocol's handler checked it
         try:
-            context.principal = await context.hub.tokens.authenticate(
-                bearer_secret(header if isinstance(header, str) else None)
-            )
+            context.principal = await connection_principal(context)
         except HubError as exc:
             raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
         return cast(UnsetType, UNSET)

@@ -81,17 +81,17 @@ class IncidentQueries:
     async def incident(
         self, info: Info[Context, None], id: strawberry.ID | None = None, ref: str | None = None
     ) -> IncidentType:
-        hub = info.context.hub
+        hub, principal = info.context.hub, info.context.principal
         if id is not None:
             found = await hub.incidents.get(str(id))
+            scopes.check_incident(principal, found)
         elif ref is not None:
             by_number = await hub.incidents.by_number(parse_ref(ref))
-            if by_number is None:
+            if by_number is None or not scopes.allows_incident(principal, by_number):
                 raise NotFound(f"no incident {ref!r}", ref=ref)
             found = by_number
         else:
             raise BadInput("give an id or a ref")
-        scopes.check_incident(info.context.principal, found)
         return IncidentType.from_model(found)
 
 

@@ -28,8 +28,10 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
     get_operation_ast,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -67,6 +69,9 @@ class Measure:
     aliases: int = 0
     cost: int = 0
     page_size: int = 0
+    # The smallest page size asked for: a negative one would make a cost
+    # negative and pay for expensive fields elsewhere in the operation.
+    least_page_size: int = 0
 
 
 class _Walk:
@@ -75,10 +80,12 @@ class _Walk:
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        defaults: Mapping[str, ValueNode],
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.defaults = defaults
         self.measure = Measure()
 
     def selections(
@@ -119,6 +126,7 @@ class _Walk:
         m.cost += times
         size = self._page_size(node)
         m.page_size = max(m.page_size, size or 0)
+        m.least_page_size = min(m.least_page_size, size or 0)
         field_type = _field_type(parent, node.name.value)
         named, is_list = _unwrap(field_type)
         in_connection = parent is not None and parent.name.endswith("Connection")
@@ -138,10 +146,19 @@ class _Walk:
             if isinstance(arg.value, IntValueNode):
                 value = int(arg.value.value)
             elif isinstance(arg.value, VariableNode):
-                value = self.variables.get(arg.value.name.value)
+                value = self._variable(arg.value.name.value)
             if isinstance(value, int) and not isinstance(value, bool):
                 sizes.append(value)
-        return max(sizes) if sizes else None
+        if not sizes:
+            return None
+        return min(sizes) if min(sizes) < 0 else max(sizes)
+
+    def _variable(self, name: str) -> Any:
+        """The variable's value as execution will see it: sent, else its default."""
+        if name in self.variables:
+            return self.variables[name]
+        default = self.defaults.get(name)
+        return value_from_ast_untyped(default) if default is not None else None
 
     def _type(self, name: str) -> GraphQLNamedType | None:
         return self.schema.get_type(name)
@@ -174,13 +191,25 @@ def measure(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    walk = _Walk(schema, fragments, variables or {})
+    defaults = {
+        d.variable.name.value: d.default_value
+        for d in operation.variable_definitions or ()
+        if d.default_value is not None
+    }
+    walk = _Walk(schema, fragments, variables or {}, defaults)
     root = schema.get_root_type(operation.operation)
     walk.selections(root, operation.selection_set, 0, 1)
     return walk.measure
 
 
 def over_limit(m: Measure, limits: Limits) -> BadInput | None:
+    if m.least_page_size < 0:
+        return BadInput(
+            f"operation refused: a page size (first/last) of {m.least_page_size} is negative",
+            limit="minPageSize",
+            min=0,
+            actual=m.least_page_size,
+        )
     checks = [
         ("maxPageSize", m.page_size, limits.max_page_size, "a page size (first/last) of"),
         ("maxQueryDepth", m.depth, limits.max_depth, "a depth of"),

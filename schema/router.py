@@ -8,13 +8,14 @@ from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from hub.auth.tokens import bearer_secret
 from hub.core import Hub
-from hub.errors import Unauthenticated
+from hub.errors import HubError
 from schema.app_schema import build_schema
 from schema.context import Context, request_id_from
+from schema.credentials import authenticate
 from schema.http import HubGraphQLRouter
 from schema.ws import grouped_handler
+from schema.ws_auth import LegacyWSHandler
 
 
 def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Context, None]:
@@ -23,10 +24,9 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
         if connection.scope["type"] == "websocket":
             # Websockets authenticate in connection_init (see on_ws_connect).
             return Context(hub, None, request_id)
-        secret = bearer_secret(connection.headers.get("authorization"))
         try:
-            principal = await hub.tokens.authenticate(secret)
-        except Unauthenticated as exc:
+            principal = await authenticate(hub, connection.scope)
+        except HubError as exc:
             return Context(hub, None, request_id, auth_error=exc.message)
         return Context(hub, principal, request_id)
 
@@ -37,6 +37,7 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
         connection_init_wait_timeout=init_timeout,
         graphql_ide="graphiql",
     )
+    router.graphql_ws_handler_class = LegacyWSHandler
     # Grouped fan-out, resume, backpressure and drain over graphql-transport-ws.
     router.graphql_transport_ws_handler_class = grouped_handler(
         hub,

@@ -97,8 +97,16 @@ class HubClient:
     async def handoffs(
         self, region: str | None = None, status: str | None = None
     ) -> list[Handoff]:
-        data = await self.execute(doc.HANDOFFS, {"region": region, "status": status})
-        return [Handoff.model_validate(h) for h in data["handoffs"]]
+        """Every matching handoff, newest first, read page by page."""
+        found: list[Handoff] = []
+        after: str | None = None
+        while True:
+            variables = {"region": region, "status": status, "after": after}
+            page = (await self.execute(doc.HANDOFFS, variables))["handoffs"]
+            found += [Handoff.model_validate(h) for h in page["nodes"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                return found
+            after = page["pageInfo"]["endCursor"]
 
     # Changing
 

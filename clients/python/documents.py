@@ -64,8 +64,10 @@ query OnDuty($at: DateTime) {{
 }}"""
 
 HANDOFFS = f"""
-query Handoffs($region: String, $status: HandoffStatus) {{
-  handoffs(region: $region, status: $status) {{ {HANDOFF} }}
+query Handoffs($region: String, $status: HandoffStatus, $after: String) {{
+  handoffs(region: $region, status: $status, first: 100, after: $after) {{
+    nodes {{ {HANDOFF} }} pageInfo {{ hasNextPage endCursor }}
+  }}
 }}"""
 
 PROPOSE_HANDOFF = f"""

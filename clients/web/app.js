@@ -258,9 +258,9 @@ async function loadHandoffs() {
     return;
   }
   const data = await gql(`query($region: String) {
-    handoffs(region: $region, status: PROPOSED) { ${HANDOFF} } }`,
+    handoffs(region: $region, status: PROPOSED, first: 100) { nodes { ${HANDOFF} } } }`,
   { region: state.region.name });
-  const incoming = data.handoffs.filter(
+  const incoming = data.handoffs.nodes.filter(
     (h) => h.toRegion && h.toRegion.name === state.region.name);
   $("inbox").replaceChildren(...incoming.map(handoffCard));
   $("inbox-empty").hidden = incoming.length > 0;

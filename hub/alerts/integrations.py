@@ -18,10 +18,14 @@ from hub.clock import Clock
 from hub.errors import BadInput, NotFound
 from hub.storage.client import Database
 from hub.storage.ids import new_id
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 from hub.teams.service import TeamService
 
 log = logging.getLogger(__name__)
+
+
+OLDEST_FIRST = [("created_at", 1), ("_id", 1)]
 
 
 class Integration(BaseModel):
@@ -96,7 +100,12 @@ class IntegrationService:
 
     async def list_all(self, *, source: str | None = None) -> list[Integration]:
         query: dict[str, object] = {} if source is None else {"source": source}
-        return await self.repo.find(query, sort=[("created_at", 1), ("_id", 1)])
+        return await self.repo.find(query, sort=OLDEST_FIRST)
+
+    async def page(self, request: PageRequest, *, source: str | None = None) -> Page[Integration]:
+        """One page of :meth:`list_all`, in the same order."""
+        query: dict[str, object] = {} if source is None else {"source": source}
+        return await self.repo.page(query, OLDEST_FIRST, request)
 
     async def first_enabled(self, source: str) -> Integration | None:
         found = await self.repo.find(

@@ -2,8 +2,9 @@
 
 An unscoped token sees everything. A token scoped to regions sees incidents
 owned in those regions; scoped to teams, incidents owned by those teams; scoped
-to both, an incident matching either. Directory data (regions, teams, services)
-and knowledge are shared by everyone and are not scoped, with one exception: an
+to both, an incident matching either. An incident outside the scope is
+answered as missing (NOT_FOUND). Directory data (regions, teams, services) and
+knowledge are shared by everyone and are not scoped, with one exception: an
 article linked to an incident (a postmortem drafted from its timeline) is part of
 that incident's record and is seen only by tokens that may see the incident.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hub.auth.models import Principal
-from hub.errors import Forbidden
+from hub.errors import Forbidden, NotFound
 from hub.events.models import Event
 from hub.handoffs.models import Handoff
 from hub.incidents.models import Incident
@@ -32,8 +33,13 @@ def allows_incident(principal: Principal, incident: Incident) -> bool:
 
 
 def check_incident(principal: Principal, incident: Incident) -> None:
+    """Refuse an incident outside the scope as if it did not exist.
+
+    NOT_FOUND rather than FORBIDDEN, in the words used for a missing id, so
+    the answer does not confirm that the incident exists.
+    """
     if not allows_incident(principal, incident):
-        raise Forbidden(f"{incident.ref} is outside this token's scope", id=incident.id)
+        raise NotFound(f"no incident with id {incident.id!r}", id=incident.id)
 
 
 def check_team(principal: Principal, team: Team) -> None:

@@ -36,10 +36,13 @@ from hub.incidents.service import IncidentService
 from hub.scheduler.jobs import Job, RetryPolicy, Scheduler
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
+from hub.storage.pages import Page, PageRequest
+from hub.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
 KIND = "escalation.notify"
+BY_STEP = [("step", 1), ("team_id", 1)]
 RETRY = RetryPolicy(
     max_attempts=6, first_delay=timedelta(seconds=5), factor=3.0, max_delay=timedelta(minutes=10)
 )
@@ -102,6 +105,7 @@ class Notifier:
     ) -> None:
         self.collection = db["notifications"]
         self._incidents = incidents
+        self.repo = Repository(self.collection, Notification, "notification")
         self._clock = clock
         self._scheduler = scheduler
         self._webhooks = webhooks
@@ -123,10 +127,14 @@ class Notifier:
             self._client = None
 
     async def for_incident(self, incident_id: str) -> list[Notification]:
-        docs = await self.collection.find(
-            {"incident_id": incident_id}, sort=[("step", 1), ("team_id", 1)]
-        )
+        docs = await self.collection.find({"incident_id": incident_id}, sort=BY_STEP)
         return [Notification.model_validate(d) for d in docs]
+
+    async def page_for_incident(
+        self, incident_id: str, request: PageRequest
+    ) -> Page[Notification]:
+        """One page of :meth:`for_incident`, in the same order."""
+        return await self.repo.page({"incident_id": incident_id}, BY_STEP, request)
 
     async def unreachable(self, plan: StepPlan) -> list[str]:
         """Teams ``plan`` engages that have no webhook to reach them by."""

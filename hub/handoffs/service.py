@@ -17,10 +17,41 @@ from hub.events.log import EventLog, outbox_push
 from hub.events.models import Event
 from hub.handoffs.models import Handoff, HandoffStatus
 from hub.storage.client import Database
+from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 
 COLLECTION = "handoffs"
 MAX_LIST = 200
+NEWEST_FIRST = [("proposed_at", -1)]
+
+
+Within = tuple[Sequence[str], Sequence[str]]
+
+
+def _matching(
+    region_id: str | None, status: HandoffStatus | None, within: Within | None = None
+) -> dict[str, Any]:
+    """A region matches either side; ``within`` (region ids, team ids) keeps
+    handoffs with either side in one of them: what a scoped token may see."""
+    sides: list[dict[str, Any]] = []
+    if region_id is not None:
+        sides.append({"$or": [{"from_region_id": region_id}, {"to_region_id": region_id}]})
+    if within is not None:
+        regions, teams = list(within[0]), list(within[1])
+        sides.append(
+            {
+                "$or": [
+                    {"from_region_id": {"$in": regions}},
+                    {"to_region_id": {"$in": regions}},
+                    {"from_team_id": {"$in": teams}},
+                    {"to_team_id": {"$in": teams}},
+                ]
+            }
+        )
+    query: dict[str, Any] = {"$and": sides} if sides else {}
+    if status is not None:
+        query["status"] = status.value
+    return query
 
 
 def to_doc(handoff: Handoff) -> dict[str, Any]:
@@ -47,32 +78,22 @@ class HandoffService:
         region_id: str | None = None,
         status: HandoffStatus | None = None,
         limit: int = MAX_LIST,
-        within: tuple[Sequence[str], Sequence[str]] | None = None,
+        within: Within | None = None,
     ) -> list[Handoff]:
-        """Newest first; a region matches on either side of the handoff.
+        """Newest first; see :func:`_matching` for the filters."""
+        query = _matching(region_id, status, within)
+        return await self.repo.find(query, sort=NEWEST_FIRST, limit=limit)
 
-        ``within`` (region ids, team ids) keeps handoffs with either side in
-        one of those regions or teams: what a scoped token may see.
-        """
-        sides: list[dict[str, Any]] = []
-        if region_id is not None:
-            sides.append({"$or": [{"from_region_id": region_id}, {"to_region_id": region_id}]})
-        if within is not None:
-            regions, teams = list(within[0]), list(within[1])
-            sides.append(
-                {
-                    "$or": [
-                        {"from_region_id": {"$in": regions}},
-                        {"to_region_id": {"$in": regions}},
-                        {"from_team_id": {"$in": teams}},
-                        {"to_team_id": {"$in": teams}},
-                    ]
-                }
-            )
-        query: dict[str, Any] = {"$and": sides} if sides else {}
-        if status is not None:
-            query["status"] = status.value
-        return await self.repo.find(query, sort=[("proposed_at", -1)], limit=limit)
+    async def page_handoffs(
+        self,
+        request: PageRequest,
+        *,
+        region_id: str | None = None,
+        status: HandoffStatus | None = None,
+        within: Within | None = None,
+    ) -> Page[Handoff]:
+        """One page of :meth:`list_handoffs`, in the same order."""
+        return await self.repo.page(_matching(region_id, status, within), NEWEST_FIRST, request)
 
     async def insert(
         self, handoff: Handoff, events: list[Event], *, dedup: str | None = None

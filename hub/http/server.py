@@ -13,6 +13,7 @@ import socket
 import uvicorn
 
 from hub.core import Hub
+from hub.http import redact
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ class HubServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, hub: Hub) -> None:
         super().__init__(config)
         self.hub = hub
+        # Access log lines hold each path with its query string, tokens too.
+        redact.install("uvicorn.access", "uvicorn.error")
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         try:

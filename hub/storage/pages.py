@@ -21,6 +21,7 @@ from bson.errors import InvalidId
 
 from hub.errors import BadInput
 from hub.storage.collection import Collection, Doc
+from hub.storage.ids import is_valid
 
 T = TypeVar("T")
 Order = Sequence[tuple[str, int]]
@@ -111,7 +112,10 @@ def _after(keys: Sequence[tuple[str, int]], values: Sequence[Any]) -> dict[str, 
 
 
 def _value(doc: Doc, field: str) -> Any:
-    return ObjectId(doc["id"]) if field == "_id" else doc.get(field)
+    if field != "_id":
+        return doc.get(field)
+    # Most ids are ObjectIds; a few collections key on composed strings.
+    return ObjectId(doc["id"]) if is_valid(doc["id"]) else doc["id"]
 
 
 def encode(doc: Doc, keys: Sequence[tuple[str, int]]) -> str:

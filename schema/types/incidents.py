@@ -257,7 +257,6 @@ class IncidentType:
         cls, info: Info[Context, None], id: strawberry.ID
     ) -> IncidentType | None:
         found = await info.context.loaders.incident.load(str(id))
-        if found is None:
-            return None
-        scopes.check_incident(info.context.principal, found)
+        if found is None or not scopes.allows_incident(info.context.principal, found):
+            return None  # outside the scope reads as missing
         return cls.from_model(found)

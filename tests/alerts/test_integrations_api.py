@@ -17,7 +17,7 @@ mutation($input: CreateIntegrationInput!) {
 }"""
 ROTATE = "mutation($id: ID!) { rotateIntegrationKey(id: $id) { key integration { id } } }"
 DISABLE = "mutation($id: ID!) { disableIntegration(id: $id) { id enabled } }"
-LIST = "query($s: String) { integrations(source: $s) { id name enabled } }"
+LIST = "query($s: String) { integrations(source: $s) { nodes { id name enabled } } }"
 ALERT = {"dedup_key": "disk", "action": "trigger", "title": "Disk full"}
 
 
@@ -63,7 +63,7 @@ async def test_disabled_key_is_404_and_stores_nothing(
 
     assert response.status_code == 404
     assert await stored_counts(hub) == before
-    listed = (await gql(api, LIST, {"s": "generic"}))["integrations"]
+    listed = (await gql(api, LIST, {"s": "generic"}))["integrations"]["nodes"]
     assert {"id": ident, "name": "ci", "enabled": False} in listed
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hub.auth.models import Principal, Role
 from hub.events.models import Event
 from hub.handoffs.models import HandoffPropose
 from hub.incidents.models import Incident, Severity, Status
@@ -207,7 +208,7 @@ async def test_a_handoff_of_several_incidents_counts_one_acceptance_per_incident
         HandoffPropose(incident_ids=[first.id, second.id], to_team_id=emea), actor="mei"
     )
     world.clock.set(at(8, 25))
-    await world.hub.handoffs.accept(proposed.id, actor="olivia")
+    await world.hub.handoffs.accept(proposed.id, by=Principal(actor="olivia", role=Role.RESPONDER))
 
     variables = {"from": at(0).isoformat(), "to": at(24).isoformat(), "by": "TEAM"}
     total = (await gql(world.api, METRICS, variables))["incidentMetrics"]["total"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData, seed
-from tests.conftest import AUTH, GraphQLFailed, as_actor, bearer, gql, make_settings
+from tests.conftest import AUTH, GraphQLFailed, as_actor, bearer, gql, make_settings, serve
 
 DECLARE = """mutation($team: ID!, $title: String!) {
   declareIncident(input: {title: $title, teamId: $team}) { id ref timeline { actor } }
@@ -155,10 +156,9 @@ async def test_region_scoped_token_reads_only_its_region(
     assert [i["ref"] for i in listed["incidents"]["nodes"]] == [world["emea"]["ref"]]
     assert listed["incidents"]["totalCount"] == 1
     assert asked_for_apac["incidents"] == {"totalCount": 0, "nodes": []}
-    assert direct.value.codes == ["FORBIDDEN"]
+    assert direct.value.codes == ["NOT_FOUND"]
     body = entities.json()
-    assert body["data"]["_entities"] == [None, {"ref": world["emea"]["ref"]}]
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert body == {"data": {"_entities": [None, {"ref": world["emea"]["ref"]}]}}
 
 
 async def test_region_scoped_token_writes_only_in_its_region(
@@ -176,7 +176,7 @@ async def test_region_scoped_token_writes_only_in_its_region(
         )
     acked = await gql(api, ACK, {"id": world["emea"]["id"]}, headers=london)
 
-    assert ack_apac.value.codes == ["FORBIDDEN"]
+    assert ack_apac.value.codes == ["NOT_FOUND"]
     assert declare_apac.value.codes == ["FORBIDDEN"]
     assert unscoped_write.value.codes == ["FORBIDDEN"]
     assert (await hub.incidents.get(world["apac"]["id"])).status == "TRIGGERED"
@@ -290,3 +290,71 @@ async def test_the_calendar_feed_checks_its_token_and_scope(
     assert unknown.status_code == 401
     assert outside.status_code == 403
     assert inside.status_code == 200
+
+
+async def test_incidents_outside_the_scope_answer_like_missing_ones(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, world: dict[str, dict]
+) -> None:
+    london = await bearer(hub, "london", "responder", region_ids=[demo.region_ids["London"]])
+    missing = {"id": "0123456789abcdef01234567", "ref": "INC-999"}
+    outside = {"id": world["apac"]["id"], "ref": world["apac"]["ref"]}
+    reads = [
+        "query($id: ID!) { incident(id: $id) { ref } }",
+        "query($ref: String!) { incident(ref: $ref) { ref } }",
+        ACK,
+        'mutation($id: ID!) { addFollowUp(incidentId: $id, input: {title: "x", owner: "olivia"})'
+        " { id } }",
+    ]
+
+    async def answer(query: str, target: dict[str, str]) -> list[tuple[str, str]]:
+        name = "id" if "$id" in query else "ref"
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, query, {name: target[name]}, headers=london)
+        # The same words, but for the value the client sent.
+        return [
+            (e["extensions"]["code"], e["message"].replace(target[name], "X"))
+            for e in failed.value.errors
+        ]
+
+    for query in reads:
+        hidden = await answer(query, outside)
+        assert hidden == await answer(query, missing), query
+        assert [code for code, _ in hidden] == ["NOT_FOUND"]
+    entities = await api.post(
+        "/graphql",
+        headers=london,
+        json={
+            "query": "query($r: [_Any!]!) { _entities(representations: $r) "
+            "{ ... on Incident { ref } } }",
+            "variables": {"r": [{"__typename": "Incident", "id": outside["id"]}]},
+        },
+    )
+    assert entities.json() == {"data": {"_entities": [None]}}
+
+
+async def test_a_token_in_a_query_string_never_reaches_the_logs(
+    hub: Hub, demo: DemoData, caplog: pytest.LogCaptureFixture
+) -> None:
+    london = await bearer(hub, "london-feed", "viewer", region_ids=[demo.region_ids["London"]])
+    secret = london["Authorization"].removeprefix("Bearer ")
+    access = logging.getLogger("uvicorn.access")
+    caplog.set_level(logging.DEBUG)
+    async with serve(hub) as live, httpx.AsyncClient(base_url=live.url) as client:
+        # As an operator turning access logs on; uvicorn's do not propagate.
+        level = access.level
+        access.setLevel(logging.INFO)
+        access.addHandler(caplog.handler)
+        try:
+            served = await client.get("/calendar/London.ics", params={"token": secret})
+            refused = await client.get("/calendar/Singapore.ics", params={"token": secret})
+        finally:
+            access.removeHandler(caplog.handler)
+            access.setLevel(level)
+
+    # What the hub's side wrote; the test's own HTTP client logs its URLs too.
+    server = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))
+    )
+    assert (served.status_code, refused.status_code) == (200, 403)
+    assert "/calendar/London.ics?token=" in server
+    assert secret not in server

@@ -115,3 +115,31 @@ async def test_entities_of_every_kind_load_in_one_query_per_kind(
     assert len([e for e in data["_entities"] if e]) == len(reps)
     # Cache version and token lookup, then one query per kind.
     assert hub.db.round_trips.count - trips == 2 + 4
+
+
+async def test_a_malformed_representation_is_the_client_s_mistake_at_its_position(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    team = demo.team_ids["sre-emea"]
+    reps = [
+        {"__typename": "Team", "id": team},
+        {"__typename": "Incident"},
+        {"__typename": "Nope", "id": team},
+        {"id": team},
+        "Team",
+        {"__typename": "Team", "id": team, "title": "extra"},
+        {"__typename": "Team", "id": 7},
+        {"__typename": "_Service", "id": team},
+    ]
+    query = "query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Team { slug } } }"
+
+    response = await api.post("/graphql", json={"query": query, "variables": {"reps": reps}})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["data"]["_entities"] == [{"slug": "sre-emea"}] + [None] * 7
+    assert [e["path"] for e in body["errors"]] == [["_entities", i] for i in range(1, 8)]
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
+    messages = [e["message"] for e in body["errors"]]
+    assert "id" in messages[0] and "'Nope'" in messages[1] and "__typename" in messages[2]
+    assert "'title'" in messages[4]

@@ -96,3 +96,32 @@ async def test_introspection_can_be_switched_off() -> None:
         await hub.stop()
 
     assert "type Incident" in sdl["_service"]["sdl"]
+
+
+EXPENSIVE = """incidents(first: $n) { nodes { timeline { type actor incident {
+  timeline { type actor incident { timeline { type } } } } } } }"""
+
+
+async def test_a_variable_s_default_value_is_measured_like_a_value_sent(
+    api: httpx.AsyncClient,
+) -> None:
+    costly = await refusal(api, f"query($n: Int = 100) {{ {EXPENSIVE} }}")
+    wide = await refusal(api, "query($n: Int = 5000) { incidents(first: $n) { totalCount } }")
+    sent = await refusal(api, f"query($n: Int = 1) {{ {EXPENSIVE} }}", {"n": 100})
+
+    assert costly["extensions"]["limit"] == sent["extensions"]["limit"] == "maxQueryCost"
+    assert costly["extensions"]["actual"] == sent["extensions"]["actual"]
+    assert wide["extensions"]["limit"] == "maxPageSize"
+
+
+async def test_a_negative_page_size_cannot_pay_for_an_expensive_field(
+    api: httpx.AsyncClient,
+) -> None:
+    query = f"""query($n: Int = 100, $m: Int = -100000) {{ {EXPENSIVE}
+      cheap: incidents(first: $m) {{ nodes {{ timeline {{ type }} }} }} }}"""
+
+    error = await refusal(api, query)
+    inline = await refusal(api, "{ incidents(last: -3) { totalCount } }")
+
+    assert error["extensions"]["limit"] == inline["extensions"]["limit"] == "minPageSize"
+    assert "-100000" in error["message"]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from graphql import GraphQLList, GraphQLNonNull, get_named_type
 
 from hub.core import Hub
 from hub.demo import DemoData
+from hub.incidents.models import IncidentDeclare
+from hub.storage import pages
 from hub.teams.models import TeamCreate
+from schema.app_schema import build_schema
 from tests.conftest import GraphQLFailed, gql
 
 TEAMS = """query($first: Int, $after: String, $last: Int, $before: String) {
@@ -107,26 +111,69 @@ async def test_a_cursor_from_another_list_is_refused(
     assert failed.value.codes == ["BAD_USER_INPUT"]
 
 
-@pytest.mark.parametrize(
-    "field",
-    [
-        "regions",
-        "teams",
-        "services",
-        "knowledgeArticles",
-        "escalationPolicies",
-        "incidents",
-        "apiTokens",
-        "auditLog",
-    ],
-)
+# Root lists that stay plain lists, each bounded by something other than how
+# much data the hub holds, so a page would never be short of room.
+BOUNDED_LISTS = {
+    "_entities": "as long as the list of representations the router sends",
+    "searchKnowledge": "ranked hits, at most `first`, itself at most 100",
+    "alertRules": "evaluated as one ordered list; at most 200 rules can exist",
+    "responseProtocols": "one per severity",
+}
+# Arguments a root connection cannot go without; $incident is an incident id.
+REQUIRED = {"notifications": "incidentId: $incident, "}
+
+
+def root_fields() -> tuple[set[str], list[str]]:
+    """The root query's plain lists and its connections, read from the schema."""
+    query = build_schema()._schema.query_type
+    assert query is not None
+    lists, connections = set(), []
+    for name, field in query.fields.items():
+        kind = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+        if isinstance(kind, GraphQLList):
+            lists.add(name)
+        elif get_named_type(kind).name.endswith("Connection"):
+            connections.append(name)
+    return lists, connections
+
+
+def test_every_root_list_is_a_connection_unless_bounded() -> None:
+    lists, _ = root_fields()
+
+    assert lists == set(BOUNDED_LISTS)
+
+
+@pytest.mark.parametrize("field", root_fields()[1])
 async def test_every_list_is_a_connection(
-    api: httpx.AsyncClient, demo: DemoData, field: str
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, field: str
 ) -> None:
+    data = IncidentDeclare(title="paged", team_id=demo.team_ids["sre-emea"])
+    incident = await hub.flows.declare(data, actor="tests")
+    args = REQUIRED.get(field, "")
+    needs = "($incident: ID!)" if args else ""
+
     data = await gql(
         api,
-        f"{{ {field}(last: 1) {{ totalCount nodes {{ __typename }} "
+        f"query{needs} {{ {field}({args}last: 1) {{ totalCount nodes {{ __typename }} "
         "pageInfo { hasPreviousPage } } }",
+        {"incident": incident.id} if args else None,
     )
 
     assert data[field]["totalCount"] >= len(data[field]["nodes"])
+
+
+async def test_lists_keyed_by_composed_string_ids_page_too(hub: Hub) -> None:
+    collection = hub.db["paged_strings"]
+    for step in range(5):
+        await collection.insert({"id": f"incident-{step}-team", "step": step})
+    seen, cursor = [], None
+    while True:
+        docs, cursors, more, _ = await pages.fetch(
+            collection, {}, [("step", 1)], pages.PageRequest(first=2, after=cursor)
+        )
+        seen += [d["step"] for d in docs]
+        if not more:
+            break
+        cursor = cursors[-1]
+
+    assert seen == [0, 1, 2, 3, 4]

@@ -127,3 +127,33 @@ async def declare(hub: Hub, demo: DemoData, team: str) -> None:
 
     data = IncidentDeclare(title="socket test", team_id=demo.team_ids[team])
     await hub.flows.declare(data, actor="tests")
+
+
+LEGACY = "graphql-ws"
+
+
+@pytest.mark.parametrize(
+    "payload", [{"Authorization": "Bearer not-a-token"}, {}, "a string"], ids=str
+)
+async def test_legacy_graphql_ws_closes_4403_without_a_valid_token(
+    live_hub: LiveServer, payload: Any
+) -> None:
+    init = {"type": "connection_init", "payload": payload}
+    async with websockets.connect(live_hub.ws_url, subprotocols=[LEGACY]) as ws:  # type: ignore[list-item]
+        code, received = await closed_with(ws, init)
+
+    assert code == 4403
+    assert [m["type"] for m in received] == ["connection_error"]
+
+
+@pytest.mark.parametrize("key", ["authorization", "AUTHORIZATION", "AuthoriZation"])
+@pytest.mark.parametrize("protocol", [PROTOCOL, LEGACY])
+async def test_the_init_payload_key_is_read_in_any_case(
+    live_hub: LiveServer, key: str, protocol: str
+) -> None:
+    init = {"type": "connection_init", "payload": {key: WS_INIT["Authorization"]}}
+    async with websockets.connect(live_hub.ws_url, subprotocols=[protocol]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps(init))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+
+    assert answer["type"] == "connection_ack"

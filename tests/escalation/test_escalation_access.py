@@ -65,7 +65,8 @@ async def test_every_query_about_an_incident_refuses_a_token_scoped_elsewhere(
         query = f"query($id: ID!) {{ {field['name']}(incidentId: $id) {selection} }}"
         with pytest.raises(GraphQLFailed) as refused:
             await gql(api, query, {"id": incident_id}, headers=london)
-        assert refused.value.codes == ["FORBIDDEN"], field["name"]
+        # Outside the scope an incident reads as missing, like one never declared.
+        assert refused.value.codes == ["NOT_FOUND"], field["name"]
         assert await gql(api, query, {"id": incident_id}, headers=singapore), field["name"]
 
 
@@ -82,6 +83,6 @@ async def test_responders_escalate_by_hand_within_their_scope(
         await gql(api, ESCALATE, {"id": incident_id}, headers=watcher)
     done = await gql(api, ESCALATE, {"id": incident_id}, headers=as_actor("mei"))
 
-    assert outside.value.codes == ["FORBIDDEN"]
+    assert outside.value.codes == ["NOT_FOUND"]
     assert viewer.value.codes == ["FORBIDDEN"]
     assert done["escalateIncident"]["steps"][-1] == {"level": 1, "manual": True}

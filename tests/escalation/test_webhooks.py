@@ -67,8 +67,8 @@ def signed_correctly(headers: dict[str, str], body: bytes) -> bool:
 SET_HOOK = """mutation($team: ID!, $url: String!, $secret: String!) {
   setTeamWebhook(teamId: $team, url: $url, secret: $secret) { teamId url updatedBy }
 }"""
-NOTES = """query($id: ID!) { notifications(incidentId: $id) {
-  state retried drill handles attempts { number statusCode } } }"""
+NOTES = """query($id: ID!) { notifications(incidentId: $id) { nodes {
+  state retried drill handles attempts { number statusCode } } } }"""
 
 
 async def one_level(hub, demo) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +112,7 @@ async def test_a_receiver_failing_twice_gets_one_signed_delivery_recorded_as_ret
         payload = json.loads(rx.requests[-1][1])
         assert payload["drill"] is True and payload["level"] == 1
         assert sorted(payload["targets"]) == ["olivia", "tomasz"]
-        (note,) = (await gql(api, NOTES, {"id": incident_id}))["notifications"]
+        (note,) = (await gql(api, NOTES, {"id": incident_id}))["notifications"]["nodes"]
         assert note["state"] == "DELIVERED" and note["retried"] is True and note["drill"]
         assert [a["statusCode"] for a in note["attempts"]] == [503, 503, 200]
         shown = await api.post(

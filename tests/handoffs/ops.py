@@ -82,12 +82,11 @@ async def handoffs(
 ) -> list[dict[str, Any]]:
     data = await gql(
         api,
-        "query($r: String, $s: HandoffStatus) { handoffs(region: $r, status: $s) {"
-        + HANDOFF_FIELDS
-        + "} }",
+        "query($r: String, $s: HandoffStatus) {"
+        " handoffs(region: $r, status: $s, first: 100) { nodes {" + HANDOFF_FIELDS + "} } }",
         {"r": region, "s": status},
     )
-    return list(data["handoffs"])
+    return list(data["handoffs"]["nodes"])
 
 
 async def incident(api: httpx.AsyncClient, incident_id: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from hub.app import create_app
+from hub.auth.models import Principal, Role
 from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData, seed
@@ -209,7 +210,7 @@ async def test_the_draft_reads_as_text_and_names_every_responder_by_region(
         actor="mei",
     )
     clock.advance(timedelta(minutes=5))
-    await hub.handoffs.accept(proposed.id, actor="olivia")
+    await hub.handoffs.accept(proposed.id, by=Principal(actor="olivia", role=Role.RESPONDER))
     clock.advance(timedelta(minutes=5))
     draft = await resolved_draft(hub, incident.id, "demo-automation")
 

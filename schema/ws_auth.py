@@ -1,0 +1,59 @@
+"""Websocket authentication: the token in ``connection_init``, on both protocols.
+
+The payload carries ``{"Authorization": "Bearer <token>"}``; the key is read in
+any case, as HTTP header names are, and the upgrade request's own
+``Authorization`` header is the fallback. A connection without a valid token
+is closed with 4403 on graphql-transport-ws and on the legacy graphql-ws
+alike (the legacy handler would otherwise close with 1011, a server error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionErrorMessage,
+    ConnectionInitMessage,
+)
+
+from hub.auth.models import Principal
+from hub.auth.tokens import bearer_secret
+from hub.errors import HubError
+from schema.context import Context
+from schema.credentials import ManyCredentials, authorization
+
+FORBIDDEN = 4403
+
+
+def init_authorization(params: Any) -> str | None:
+    """The ``Authorization`` entry of a connection_init payload, in any case."""
+    if not isinstance(params, dict):
+        return None
+    found = [v for k, v in params.items() if isinstance(k, str) and k.lower() == "authorization"]
+    if len(found) > 1:
+        raise ManyCredentials("send one Authorization entry in connection_init, not several")
+    return found[0] if found and isinstance(found[0], str) else None
+
+
+async def connection_principal(context: Context) -> Principal:
+    """Who opened the connection; raises :class:`HubError` when nobody known did."""
+    header = init_authorization(context.connection_params)
+    if header is None and context.request is not None:
+        header = authorization(context.request.scope)
+    return await context.hub.tokens.authenticate(bearer_secret(header))
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+    """graphql-ws, refusing a connection without a valid token with 4403."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        self.context.connection_params = message.get("payload")
+        try:
+            self.context.principal = await connection_principal(self.context)
+        except HubError as exc:
+            error: dict[str, object] = {"message": exc.message, "code": exc.code}
+            await self.send_message(ConnectionErrorMessage(type="connection_error", payload=error))
+            await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+            return
+        await super().handle_connection_init(message)
