@@ -65,6 +65,7 @@ class IncidentOpener:
             "first_seen": now,
             "last_seen": now,
             "team_ids": route.team_ids,
+            "region_ids": route.region_ids,
         }
         extra = {"open_alert_group": gid, "alert_group": alert_group}
 

@@ -2,7 +2,9 @@
 
 An unscoped token sees everything. A token scoped to regions sees incidents
 owned in those regions; scoped to teams, incidents owned by those teams; scoped
-to both, an incident matching either. Directory data (regions, teams, services,
+to both, an incident matching either. An alert-opened incident also counts as
+belonging to every team its alert was routed to, and to those teams' regions:
+they hear its events, so they may read and act on it too. Directory data (regions, teams, services,
 knowledge) is shared by everyone and is not scoped.
 """
 
@@ -25,7 +27,12 @@ def allows(principal: Principal, *, region_id: str, team_id: str) -> bool:
 
 
 def allows_incident(principal: Principal, incident: Incident) -> bool:
-    return allows(principal, region_id=incident.region_id, team_id=incident.team_id)
+    # The same teams and regions its events reach (see allows_event), so a
+    # team an alert was routed to can open the incident it was paged for.
+    if not principal.scoped:
+        return True
+    in_region = any(r in principal.region_ids for r in incident.reader_region_ids)
+    return in_region or any(t in principal.team_ids for t in incident.reader_team_ids)
 
 
 def check_incident(principal: Principal, incident: Incident) -> None:

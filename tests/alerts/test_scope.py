@@ -8,7 +8,7 @@ import httpx
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.alerts.helpers import post
+from tests.alerts.helpers import incidents, post
 from tests.alerts.routing_api import ROUTE, add_rule, alert, route, to_team
 from tests.conftest import GraphQLFailed, bearer, gql
 
@@ -56,3 +56,41 @@ async def _fan_out(api: httpx.AsyncClient, demo: DemoData) -> str:
     routed = await route(api, AT)
     assert [t["slug"] for t in routed["explanation"]["teams"]][:2] == ["sre-apac", "sre-emea"]
     return str((await post(api, "generic", alert())).json()["incident"])
+
+
+INCIDENTS = "{ incidents(first: 10) { edges { node { ref } } } }"
+
+
+async def test_every_team_an_alert_reached_may_read_its_incident(
+    hub: Hub, api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    ref = await _fan_out(api, demo)
+    readers = {
+        "emea team": await bearer(hub, "emea", team_ids=[demo.team_ids["sre-emea"]]),
+        "London": await bearer(hub, "london", region_ids=[demo.region_ids["London"]]),
+        "apac team": await bearer(hub, "apac", team_ids=[demo.team_ids["sre-apac"]]),
+    }
+    outsider = await bearer(hub, "amer", region_ids=[demo.region_ids["San Francisco"]])
+
+    for who, headers in readers.items():
+        read = await gql(api, INCIDENT, {"ref": ref}, headers=headers)
+        listed = await gql(api, INCIDENTS, headers=headers)
+        assert read["incident"]["ref"] == ref, who
+        assert [e["node"]["ref"] for e in listed["incidents"]["edges"]] == [ref], who
+    try:
+        await gql(api, INCIDENT, {"ref": ref}, headers=outsider)
+    except GraphQLFailed as failed:
+        assert failed.codes == ["FORBIDDEN"]
+    else:
+        raise AssertionError("a team the alert never reached read the incident")
+
+
+async def test_regions_of_fanned_out_teams_hear_the_incidents_events(
+    hub: Hub, api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    await _fan_out(api, demo)
+
+    [incident] = await incidents(hub)
+    events = await hub.events.for_incident(incident.id)
+    regions = {demo.region_ids["Singapore"], demo.region_ids["London"]}
+    assert events and all(set(e.region_ids) == regions for e in events)
