@@ -52,10 +52,6 @@ class Plan:
     def firing_now(self) -> int:
         return sum(1 for s in self.states.values() if s.status == dedup.FIRING)
 
-    @property
-    def occurrences(self) -> int:
-        return sum(s.occurrences for s in self.states.values())
-
 
 def plan(group: dict[str, Any] | None, batch: AlertBatch) -> Plan:
     stored = (group or {}).get("alerts", {})

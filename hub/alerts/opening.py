@@ -114,10 +114,14 @@ class IncidentOpener:
                 )
                 if signals
             ]
-            known = current.alert_group.truncated if current.alert_group else 0
+            group = current.alert_group
+            known = group.truncated if group else 0
+            # Firings during this incident only: the group's state outlives
+            # incidents, and an earlier outage's alerts are not this one's.
+            count = (group.alert_count if group else 0) + len(decided.fired)
             changes: dict[str, Any] = {
                 "alert_group.firing_count": decided.firing_now,
-                "alert_group.alert_count": decided.occurrences,
+                "alert_group.alert_count": count,
                 "alert_group.last_seen": now,
                 "alert_group.truncated": max(batch.truncated, known),
             }

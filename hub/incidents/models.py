@@ -70,7 +70,7 @@ class AlertGroupInfo(BaseModel):
     source: str
     dedup_key: str
     integration_id: str
-    # Alerts seen firing (distinct occurrences), and still firing now.
+    # Firings seen during this incident (each occurrence once), and still firing now.
     alert_count: int = 0
     firing_count: int = 0
     truncated: int = 0
