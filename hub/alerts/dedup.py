@@ -23,6 +23,9 @@ class AlertState:
     started_at: datetime
     ended_at: datetime | None
     occurrences: int
+    # The hub's time when this state was recorded: how long a resolved alert
+    # is remembered is counted on the hub's clock, never the sender's.
+    noted_at: datetime | None = None
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -30,11 +33,18 @@ class AlertState:
             "started_at": self.started_at,
             "ended_at": self.ended_at,
             "occurrences": self.occurrences,
+            "noted_at": self.noted_at,
         }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> AlertState:
-        return cls(doc["status"], doc["started_at"], doc.get("ended_at"), doc["occurrences"])
+        return cls(
+            doc["status"],
+            doc["started_at"],
+            doc.get("ended_at"),
+            doc["occurrences"],
+            doc.get("noted_at"),
+        )
 
 
 def to_storage_precision(value: datetime) -> datetime:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 from hub.alerts.groups import GroupMoved, GroupStore, Plan, group_id, plan
 from hub.alerts.integrations import Integration, IntegrationService
@@ -34,6 +35,11 @@ from hub.storage.collection import DuplicateKey
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 5
+# Past these sizes decoding, parsing and planning run in a worker thread: a
+# 5 MB storm costs seconds of CPU, and the event loop must keep answering
+# health checks and other senders meanwhile.
+OFF_LOOP_BYTES = 256 * 1024
+OFF_LOOP_ALERTS = 2_000
 
 
 @dataclass
@@ -81,10 +87,20 @@ class AlertIngest:
 
     async def ingest(self, source: str, key: str, raw: bytes) -> IngestResult:
         integration = await self.integrations.by_key(source, key)
-        return await self.ingest_payload(integration, self.decode(raw))
+        if len(raw) < OFF_LOOP_BYTES:
+            batch = parse(integration.source, self.decode(raw), received_at=self._clock.now())
+        else:
+            batch = await asyncio.to_thread(self._decode_and_parse, integration.source, raw)
+        return await self.ingest_batch(integration, batch)
+
+    def _decode_and_parse(self, source: str, raw: bytes) -> AlertBatch:
+        return parse(source, self.decode(raw), received_at=self._clock.now())
 
     async def ingest_payload(self, integration: Integration, payload: object) -> IngestResult:
         batch = parse(integration.source, payload, received_at=self._clock.now())
+        return await self.ingest_batch(integration, batch)
+
+    async def ingest_batch(self, integration: Integration, batch: AlertBatch) -> IngestResult:
         if batch.subscribe_url is not None:
             confirmed = await self._sns.confirm(batch.subscribe_url)
             return IngestResult(
@@ -111,7 +127,7 @@ class AlertIngest:
 
     async def _apply(self, gid: str, integration: Integration, batch: AlertBatch) -> IngestResult:
         group = await self.groups.find(gid)
-        decided = plan(group, batch)
+        decided = await self._plan(group, batch)
         incident = await self.current_incident(gid)
         result = IngestResult(fired=len(decided.fired), resolved=len(decided.resolved))
         if decided.fired and incident is None:
@@ -125,10 +141,8 @@ class AlertIngest:
                 return result
             incident = await self._open(gid, integration, batch, decided, route)
             result.created = True
-        if decided.changed:
-            await self.groups.save(
-                gid, group, batch, decided.states, incident.id if incident else None
-            )
+        if decided.stores:
+            await self.groups.save(gid, group, batch, decided, incident.id if incident else None)
         if result.created and incident is not None and result.route is not None:
             incident = await self._opener.add_experts(incident, result.route, batch)
         if incident is not None and incident.is_open:
@@ -173,4 +187,11 @@ class AlertIngest:
         return incident
 
     async def preview_plan(self, gid: str, batch: AlertBatch) -> Plan:
-        return plan(await self.groups.find(gid), batch)
+        return await self._plan(await self.groups.find(gid), batch)
+
+    async def _plan(self, group: dict[str, Any] | None, batch: AlertBatch) -> Plan:
+        now = self._clock.now()
+        size = len(batch.signals) + len((group or {}).get("alerts", {}))
+        if size < OFF_LOOP_ALERTS:
+            return plan(group, batch, now)
+        return await asyncio.to_thread(plan, group, batch, now)

@@ -123,7 +123,7 @@ class IncidentOpener:
                 "alert_group.firing_count": decided.firing_now,
                 "alert_group.alert_count": count,
                 "alert_group.last_seen": now,
-                "alert_group.truncated": max(batch.truncated, known),
+                "alert_group.truncated": max(batch.truncated + decided.overflow, known),
             }
             return Change(set=changes, events=events)
 
