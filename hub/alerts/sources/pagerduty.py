@@ -11,6 +11,10 @@ SHA-256 of routing key, summary and source (hex, first 32 characters) rather
 than a random id, so a monitor that retries the same trigger lands on the
 same incident instead of opening a second one.
 
+Order: resolve and acknowledge carry no time of their own, so every action
+of a dedup key is ordered by arrival, as PagerDuty itself does; a trigger's
+``payload.timestamp`` is kept as the alert's start but orders nothing.
+
 Limits are PagerDuty's documented ones, enforced rather than truncated so a
 sender learns its key or summary would have been cut: ``dedup_key`` at most
 255 characters, ``payload.summary`` at most 1024.
@@ -66,6 +70,7 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
             action=action,
             title="",
             occurred_at=received_at,
+            by_arrival=True,
         )
     return AlertBatch(source=SOURCE, group_key=signal.dedup_key, signals=[signal])
 
@@ -115,7 +120,10 @@ def _trigger(
         severity=severity,
         annotations=flat_map(event, "custom_details", "payload"),
         starts_at=timestamp,
-        occurred_at=timestamp or received_at,
+        # Arrival, not payload.timestamp, orders it: resolve and acknowledge
+        # carry no time, and one key's actions must share one clock.
+        occurred_at=received_at,
+        by_arrival=True,
         links=_links(body),
         fields=compact(
             {
