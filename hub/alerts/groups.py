@@ -55,6 +55,7 @@ class Plan:
     fired: list[AlertSignal] = field(default_factory=list)
     resolved: list[AlertSignal] = field(default_factory=list)
     acknowledge: bool = False
+    unacknowledge: bool = False
     # Fields to write and to remove; only these reach the database.
     written: set[str] = field(default_factory=set)
     forgotten: set[str] = field(default_factory=set)
@@ -92,6 +93,9 @@ def plan(group: dict[str, Any] | None, batch: AlertBatch, now: datetime) -> Plan
     for signal in batch.signals:
         if signal.action is AlertAction.ACKNOWLEDGE:
             out.acknowledge = True
+            continue
+        if signal.action is AlertAction.UNACKNOWLEDGE:
+            out.unacknowledge = True
             continue
         key = alert_field(signal.alert_key)
         new = dedup.decide(out.states.get(key), signal)

@@ -53,6 +53,8 @@ class IngestResult:
     route: Explanation | None = None
     subscription_confirmed: bool | None = None
     changes: list[str] = field(default_factory=list)
+    # What was recorded without changing the incident, said to the sender.
+    noted: str | None = None
 
 
 class AlertIngest:
@@ -147,6 +149,8 @@ class AlertIngest:
             incident = await self._opener.add_experts(incident, result.route, batch)
         if incident is not None and incident.is_open:
             incident = await self._record(incident, batch, decided, result)
+        if decided.unacknowledge and result.noted is None:
+            result.ignored_reason = "no open incident for this alert group to un-acknowledge"
         result.incident = incident
         return result
 
@@ -184,6 +188,12 @@ class AlertIngest:
             )
         if decided.acknowledge and incident.status is Status.TRIGGERED:
             return await self._flows.acknowledge(incident.id, actor=actor)
+        if decided.unacknowledge:
+            incident = await self._opener.note_unacknowledged(incident, batch)
+            result.noted = (
+                f"noted on {incident.ref}'s timeline; the incident stays "
+                f"{incident.status.value}: acknowledging cannot be undone here"
+            )
         return incident
 
     async def preview_plan(self, gid: str, batch: AlertBatch) -> Plan:

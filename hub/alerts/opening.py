@@ -129,6 +129,25 @@ class IncidentOpener:
 
         return await self._flows.incidents.mutate(incident.id, step)
 
+    async def note_unacknowledged(self, incident: Incident, batch: AlertBatch) -> Incident:
+        """One timeline event: the sender took its acknowledgement back.
+
+        The lifecycle has no step from ACKNOWLEDGED back to TRIGGERED, so
+        the status is left alone and responders see what the sender did.
+        """
+
+        def step(current: Incident) -> Change:
+            event = incident_event(
+                current,
+                "alerts.unacknowledged",
+                actor=actor_of(batch),
+                at=self._clock.now(),
+                status=current.status.value,
+            )
+            return Change(set={}, events=[event])
+
+        return await self._flows.incidents.mutate(incident.id, step)
+
 
 def _alerts_event(
     incident: Incident, kind: str, signals: list[AlertSignal], actor: str, at: datetime

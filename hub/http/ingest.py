@@ -41,8 +41,8 @@ def describe(result: IngestResult) -> dict[str, Any]:
     incident = result.incident
     route = result.route
     return {
-        "status": "ignored" if result.ignored_reason else "accepted",
-        "reason": result.ignored_reason,
+        "status": _status(result),
+        "reason": result.ignored_reason or result.noted,
         "incident": incident.ref if incident else None,
         "incidentId": incident.id if incident else None,
         "created": result.created,
@@ -51,6 +51,12 @@ def describe(result: IngestResult) -> dict[str, Any]:
         "teamIds": route.team_ids if route else None,
         "subscriptionConfirmed": result.subscription_confirmed,
     }
+
+
+def _status(result: IngestResult) -> str:
+    if result.ignored_reason:
+        return "ignored"
+    return "noted" if result.noted else "accepted"
 
 
 def log_result(source: str, result: IngestResult) -> None:

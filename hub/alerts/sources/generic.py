@@ -32,7 +32,7 @@ from hub.alerts.sources._json import (
     req_str,
     str_map,
 )
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import BASIC_ACTIONS, AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 from hub.errors import BadInput
 
@@ -70,11 +70,11 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
 
 
 def _action(value: str) -> AlertAction:
-    try:
-        return AlertAction(value)
-    except ValueError:
-        allowed = ", ".join(a.value for a in AlertAction)
-        raise BadInput(f"action must be one of {allowed}", field="action") from None
+    for action in BASIC_ACTIONS:
+        if value == action.value:
+            return action
+    allowed = ", ".join(a.value for a in BASIC_ACTIONS)
+    raise BadInput(f"action must be one of {allowed}", field="action")
 
 
 def _links(value: object) -> list[str]:

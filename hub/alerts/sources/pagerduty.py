@@ -35,7 +35,7 @@ from hub.alerts.sources._json import (
     opt_str,
     req_str,
 )
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import BASIC_ACTIONS, AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 from hub.errors import BadInput
 
@@ -43,7 +43,7 @@ SOURCE = "pagerduty"
 DEDUP_KEY_MAX = 255
 SUMMARY_MAX = 1024
 SEVERITIES = ("critical", "error", "warning", "info")
-_ACTIONS = frozenset(action.value for action in AlertAction)
+_ACTIONS = frozenset(action.value for action in BASIC_ACTIONS)
 
 _CHANGE_EVENT = "PagerDuty change event: recorded as context, opens no incident"
 
@@ -148,7 +148,7 @@ def _action(body: JsonObject) -> AlertAction:
     value = body.get("event_action")
     if isinstance(value, str) and value in _ACTIONS:
         return AlertAction(value)
-    allowed = ", ".join(a.value for a in AlertAction)
+    allowed = ", ".join(a.value for a in BASIC_ACTIONS)
     msg = f"event_action must be one of {allowed}, got {value!r}"
     raise BadInput(msg, field="event_action")
 

@@ -30,6 +30,12 @@ class AlertAction(StrEnum):
     TRIGGER = "trigger"
     ACKNOWLEDGE = "acknowledge"
     RESOLVE = "resolve"
+    # The sender took its acknowledgement back (Opsgenie, Grafana OnCall).
+    UNACKNOWLEDGE = "unacknowledge"
+
+
+# What PagerDuty's event_action and the generic shape accept.
+BASIC_ACTIONS = (AlertAction.TRIGGER, AlertAction.ACKNOWLEDGE, AlertAction.RESOLVE)
 
 
 class AlertSignal(BaseModel):
