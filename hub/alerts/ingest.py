@@ -89,6 +89,9 @@ class AlertIngest:
 
     async def ingest(self, source: str, key: str, raw: bytes) -> IngestResult:
         integration = await self.integrations.by_key(source, key)
+        return await self.ingest_body(integration, raw)
+
+    async def ingest_body(self, integration: Integration, raw: bytes) -> IngestResult:
         if len(raw) < OFF_LOOP_BYTES:
             batch = parse(integration.source, self.decode(raw), received_at=self._clock.now())
         else:
