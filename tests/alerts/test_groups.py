@@ -11,11 +11,11 @@ import httpx
 import orjson
 import pytest
 
-from hub.alerts import groups
+from hub.alerts import dedup, plan
 from hub.clock import ManualClock
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.alerts.helpers import incidents, post
+from tests.alerts.helpers import event_types, incidents, post
 
 GROUP_KEY = '{}:{alertname="NodeDown"}'
 
@@ -61,7 +61,7 @@ def storm(first: int, count: int, status: str = "firing") -> bytes:
 def entry_bound() -> int:
     """The most one tracked alert can add to its group's document."""
     at = datetime(2025, 6, 2, 3, 0, 0, 123000, tzinfo=UTC)
-    state = groups.dedup.AlertState("resolved", at, at, 2**31 - 1, at).to_doc()
+    state = dedup.AlertState("resolved", at, at, 2**31 - 1, at).to_doc()
     return len(bson.encode({"f" * 32: state})) - len(bson.encode({}))
 
 
@@ -71,13 +71,13 @@ async def group_doc(hub: Hub) -> dict[str, Any]:
 
 
 def test_a_full_group_fits_in_a_mongodb_document() -> None:
-    assert groups.MAX_TRACKED * entry_bound() + 4096 < 16 * 1024 * 1024
+    assert plan.MAX_TRACKED * entry_bound() + 4096 < 16 * 1024 * 1024
 
 
 async def test_group_document_stays_bounded_over_repeated_large_deliveries(
     hub: Hub, demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(groups, "MAX_TRACKED", 300)
+    monkeypatch.setattr(plan, "MAX_TRACKED", 300)
     bound = 300 * entry_bound() + 4096
 
     for delivery in range(3):
@@ -95,7 +95,7 @@ async def test_group_document_stays_bounded_over_repeated_large_deliveries(
 async def test_resolved_alerts_make_room_for_new_ones_when_the_group_is_full(
     hub: Hub, demo: DemoData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(groups, "MAX_TRACKED", 300)
+    monkeypatch.setattr(plan, "MAX_TRACKED", 300)
     await hub.alerts.ingest("alertmanager", "demo-alertmanager", storm(0, 300))
     await hub.alerts.ingest("alertmanager", "demo-alertmanager", storm(0, 200, "resolved"))
 
@@ -114,11 +114,64 @@ async def test_resolved_alerts_are_forgotten_after_the_retention_window(
 ) -> None:
     await hub.alerts.ingest("alertmanager", "demo-alertmanager", storm(0, 3))
     await hub.alerts.ingest("alertmanager", "demo-alertmanager", storm(0, 3, "resolved"))
-    clock.advance(groups.RESOLVED_KEPT + timedelta(minutes=1))
+    clock.advance(plan.RESOLVED_KEPT + timedelta(minutes=1))
 
     await hub.alerts.ingest("alertmanager", "demo-alertmanager", storm(100, 1))
 
     doc = await group_doc(hub)
     assert [a["status"] for a in doc["alerts"].values()] == ["firing"]
+    first, second = await incidents(hub)
+    assert (first.status.value, second.status.value) == ("RESOLVED", "TRIGGERED")
+
+
+class SimulatedCrash(Exception):
+    """The process dies here: nothing after this point runs."""
+
+
+def crash_after(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> None:
+    """Let ``owner.name`` run once, then die, as a crash right after it would."""
+    real = getattr(owner, name)
+
+    async def then_crash(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(owner, name, real)
+        await real(*args, **kwargs)
+        raise SimulatedCrash(name)
+
+    monkeypatch.setattr(owner, name, then_crash)
+
+
+@pytest.mark.parametrize("point", ["group write", "alert record"])
+async def test_a_resolve_redelivered_after_a_crash_resolves_the_incident(
+    hub: Hub, api: httpx.AsyncClient, demo: DemoData, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    await post(api, "generic", generic("trigger", "2025-06-02T01:00:00Z"))
+    resolve = orjson.dumps(generic("resolve", "2025-06-02T01:10:00Z"))
+    if point == "group write":
+        crash_after(monkeypatch, hub.alerts.groups, "save")
+    else:
+        crash_after(monkeypatch, hub.flows.incidents, "mutate")
+
+    with pytest.raises(SimulatedCrash):
+        await hub.alerts.ingest("generic", "demo-generic", resolve)
+    redelivered = await post(api, "generic", generic("resolve", "2025-06-02T01:10:00Z"))
+
+    assert redelivered.status_code == 202
+    [incident] = await incidents(hub)
+    assert incident.status.value == "RESOLVED"
+    assert (await event_types(hub, incident.id)).count("alerts.resolved") == 1
+    assert "pending" not in await group_doc(hub)
+
+
+async def test_a_later_delivery_finishes_what_a_crash_left_undone(
+    hub: Hub, api: httpx.AsyncClient, demo: DemoData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await post(api, "generic", generic("trigger", "2025-06-02T01:00:00Z"))
+    crash_after(monkeypatch, hub.alerts.groups, "save")
+    with pytest.raises(SimulatedCrash):
+        resolve = orjson.dumps(generic("resolve", "2025-06-02T01:10:00Z"))
+        await hub.alerts.ingest("generic", "demo-generic", resolve)
+
+    await post(api, "generic", generic("trigger", "2025-06-02T02:00:00Z"))
+
     first, second = await incidents(hub)
     assert (first.status.value, second.status.value) == ("RESOLVED", "TRIGGERED")
