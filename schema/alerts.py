@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import strawberry
 from strawberry.scalars import JSON
@@ -10,6 +11,7 @@ from strawberry.types import Info
 
 from hub.alerts.dryrun import preview
 from hub.alerts.routing.models import RuleCreate
+from hub.auth import scopes
 from schema.context import Context
 from schema.inputs import build
 from schema.pagination import Connection, connection, page_request
@@ -25,7 +27,10 @@ from schema.types.alerts import (
 from schema.types.enums import CategoryEnum, SeverityEnum
 
 RULES_DOC = "Routing rules in evaluation order"
-ROUTE_DOC = "Where a payload would go at `at`; stores nothing"
+ROUTE_DOC = (
+    "Where a payload would go at `at`; stores nothing. An incident it would join "
+    "that the token may not read is left out (null), and the reason says so"
+)
 ROTATE_DOC = "A new key; the old one stops working at once"
 CREATE_RULE_DOC = "Insert at `position` (0 first); default: last"
 MOVE_DOC = "Move a rule to `position`; returns the new order"
@@ -122,6 +127,7 @@ class AlertQueries:
             payload=payload,
             at=at,
             integration_id=str(integration_id) if integration_id else None,
+            can_read=partial(scopes.allows_incident, info.context.principal),
         )
         return RoutePreviewType.from_model(found)
 

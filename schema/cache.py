@@ -33,16 +33,19 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from hub.alerts.limits import check_json_depth
 from hub.core import Hub
 from hub.errors import HubError
 from hub.events import version
+from hub.jsonlimits import check_json_depth
 from schema.context import Context, request_id_from
 from schema.credentials import authenticate
-from schema.http import MAX_BODY_BYTES, MAX_JSON_DEPTH, negotiate
+from schema.http import MAX_BODY_BYTES, negotiate
 from schema.limits import MAX_TOKENS
 
 log = logging.getLogger(__name__)
+
+# Deeper requests are not cached (the router judges them): orjson stops at 255.
+MAX_JSON_DEPTH = 128
 
 Response = tuple[int, list[tuple[bytes, bytes]], bytes]
 

@@ -26,8 +26,8 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from hub.alerts.limits import check_json_depth
 from hub.errors import BadInput, HubError
+from hub.jsonlimits import check_json_depth
 from schema.context import Context
 from schema.credentials import ManyCredentials, authorization
 from schema.errors import code_of
@@ -102,9 +102,6 @@ def _pre_execution_status(result: ExecutionResult) -> int:
 
 # Far above any real operation, which the token limit caps anyway.
 MAX_BODY_BYTES = 1 << 20
-# Far deeper than any input type nests; shallow enough for every JSON
-# library on the way (orjson stops at 255, Python's json at the stack).
-MAX_JSON_DEPTH = 64
 
 
 def _many_credentials(request: Request) -> str | None:
@@ -113,9 +110,24 @@ def _many_credentials(request: Request) -> str | None:
     except ManyCredentials as exc:
         return exc.message
     return None
+# Variables sit two levels into a request ({"variables": {"p": ...}}): a
+# routeAlert payload as deep as alert ingest accepts still fits.
+ENVELOPE_DEPTH = 2
+
+
+class JSONTooDeep(json.JSONDecodeError):
+    """Raised, before decoding, for JSON nested deeper than the router's limit.
+
+    A decode error, so the websocket protocols close on it as on any
+    message that is not JSON (graphql-transport-ws: 4400).
+    """
 
 
 class HubGraphQLRouter(GraphQLRouter[Context, None]):
+    # The deepest JSON a body, a query parameter or a websocket message may
+    # nest; schema/router.py sets it from the alert ingest limit.
+    max_json_depth = 64 + ENVELOPE_DEPTH
+
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
@@ -148,10 +160,11 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         if len(data) > MAX_BODY_BYTES:
             raise HTTPException(413, f"a GraphQL request is at most {MAX_BODY_BYTES} bytes")
         try:
-            check_json_depth(data.encode() if isinstance(data, str) else data, MAX_JSON_DEPTH)
-        except BadInput as exc:
-            raise HTTPException(400, exc.message) from exc
-        parsed = super().parse_json(data)
+            parsed = self.decode_json(data)
+        except JSONTooDeep as exc:
+            raise HTTPException(400, exc.msg) from None
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(parsed, dict):
             # Strawberry would fail on it with a 500; it is the client's mistake.
             raise HTTPException(400, "the request body must be a JSON object")
@@ -159,6 +172,14 @@ class HubGraphQLRouter(GraphQLRouter[Context, None]):
         if not isinstance(name, str | None):
             raise HTTPException(400, "operationName must be a string or null, if provided")
         return parsed
+
+    def decode_json(self, data: str | bytes) -> object:
+        raw = data.encode() if isinstance(data, str) else data
+        try:
+            check_json_depth(raw, self.max_json_depth)
+        except BadInput as exc:
+            raise JSONTooDeep(exc.message, "", 0) from None
+        return super().decode_json(data)
 
     def _unauthenticated(self, context: Context, media: str) -> Response:
         message = context.auth_error or "send an API token: Authorization: Bearer <token>"

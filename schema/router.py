@@ -13,7 +13,7 @@ from hub.errors import HubError
 from schema.app_schema import build_schema
 from schema.context import Context, request_id_from
 from schema.credentials import authenticate
-from schema.http import HubGraphQLRouter
+from schema.http import ENVELOPE_DEPTH, HubGraphQLRouter
 from schema.ws import grouped_handler
 from schema.ws_auth import LegacyWSHandler
 
@@ -30,7 +30,7 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
             return Context(hub, None, request_id, auth_error=exc.message)
         return Context(hub, principal, request_id)
 
-    router: GraphQLRouter[Context, None] = HubGraphQLRouter(
+    router = HubGraphQLRouter(
         build_schema(hub.settings),
         context_getter=context,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
@@ -38,6 +38,7 @@ def graphql_router(hub: Hub, *, init_timeout: timedelta) -> GraphQLRouter[Contex
         graphql_ide="graphiql",
     )
     router.graphql_ws_handler_class = LegacyWSHandler
+    router.max_json_depth = hub.settings.max_json_depth + ENVELOPE_DEPTH
     # Grouped fan-out, resume, backpressure and drain over graphql-transport-ws.
     router.graphql_transport_ws_handler_class = grouped_handler(
         hub,

@@ -23,6 +23,9 @@ class AlertState:
     started_at: datetime
     ended_at: datetime | None
     occurrences: int
+    # The hub's time when this state was recorded: how long a resolved alert
+    # is remembered is counted on the hub's clock, never the sender's.
+    noted_at: datetime | None = None
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -30,11 +33,18 @@ class AlertState:
             "started_at": self.started_at,
             "ended_at": self.ended_at,
             "occurrences": self.occurrences,
+            "noted_at": self.noted_at,
         }
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> AlertState:
-        return cls(doc["status"], doc["started_at"], doc.get("ended_at"), doc["occurrences"])
+        return cls(
+            doc["status"],
+            doc["started_at"],
+            doc.get("ended_at"),
+            doc["occurrences"],
+            doc.get("noted_at"),
+        )
 
 
 def to_storage_precision(value: datetime) -> datetime:
@@ -44,24 +54,29 @@ def to_storage_precision(value: datetime) -> datetime:
 
 
 def decide(previous: AlertState | None, signal: AlertSignal) -> AlertState | None:
-    """The alert's new state, or None when the delivery changes nothing."""
+    """The alert's new state, or None when the delivery changes nothing.
+
+    A signal ordered ``by_arrival`` is newer than anything stored, so only a
+    repeat of the current state is dropped.
+    """
     at = to_storage_precision(signal.occurred_at)
-    started = to_storage_precision(signal.starts_at or signal.occurred_at)
+    started = at if signal.by_arrival else to_storage_precision(signal.starts_at or at)
+    late = not signal.by_arrival
     if signal.action is AlertAction.TRIGGER:
         if previous is None:
             return AlertState(FIRING, started, None, 1)
         if previous.status == FIRING:
             return None
-        if previous.ended_at is not None and started <= previous.ended_at:
+        if late and previous.ended_at is not None and started <= previous.ended_at:
             return None  # the firing that this resolution already ended
         return AlertState(FIRING, started, None, previous.occurrences + 1)
     if signal.action is AlertAction.RESOLVE:
-        ended = to_storage_precision(signal.ends_at or at)
+        ended = at if signal.by_arrival else to_storage_precision(signal.ends_at or at)
         if previous is None:
             return AlertState(RESOLVED, started, ended, 0)
         if previous.status == RESOLVED:
             return None
-        if ended < previous.started_at:
+        if late and ended < previous.started_at:
             return None  # resolves an earlier occurrence than the one firing now
         return AlertState(RESOLVED, previous.started_at, ended, previous.occurrences)
     return None

@@ -6,10 +6,16 @@ the same dedup decision against the group's stored state, and the same
 rules at the given instant. Routing applies when an alert opens an
 incident; a payload that would join an open incident reports that incident,
 and still explains what the rules would say now.
+
+The caller sees that incident only if its token may read it (``can_read``);
+otherwise the answer still says the payload would join an open incident, so
+the dry run stays truthful, but names nothing about it: no reference, no
+title, the same as ``incident(ref:)`` refusing it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -25,6 +31,8 @@ from hub.alerts.sources.signal import AlertBatch
 from hub.errors import BadInput, NotFound
 from hub.incidents.models import Incident
 from hub.teams.hours import require_aware
+
+OUT_OF_SCOPE = "joins this alert group's open incident, outside this token's scope"
 
 
 class Decision(StrEnum):
@@ -52,6 +60,7 @@ async def preview(
     payload: object,
     at: datetime,
     integration_id: str | None = None,
+    can_read: Callable[[Incident], bool] = lambda _: True,
 ) -> RoutePreview:
     require_aware(at, "at")
     integration = await _integration(alerts, source, integration_id)
@@ -64,10 +73,14 @@ async def preview(
     decided = await alerts.preview_plan(gid, batch)
     route = await alerts.routing.route(batch, default_team_id=integration.team_id, at=at)
     out = RoutePreview(Decision.NO_CHANGE, "", integration, batch, explanation=route)
-    out.incident = await alerts.current_incident(gid)
-    if out.incident is not None:
+    joins = await alerts.current_incident(gid)
+    if joins is not None:
         out.decision = Decision.JOIN
-        out.reason = f"joins {out.incident.ref}, open for this alert group"
+        if can_read(joins):
+            out.incident = joins
+            out.reason = f"joins {joins.ref}, open for this alert group"
+        else:
+            out.reason = OUT_OF_SCOPE
     elif not decided.fired:
         out.reason = "no alert would start firing: nothing opens"
     elif route.suppressed:

@@ -1,22 +1,25 @@
 """Alert groups: the per-alert state of one dedup key, kept in one document.
 
 A group is identified by (source, integration, the sender's group key). Its
-document holds every alert's :class:`~hub.alerts.dedup.AlertState` and is
-written with a version guard, so two deliveries of one group on two replicas
-are decided one after the other, never both from the same old state.
+document holds each alert's :class:`~hub.alerts.dedup.AlertState` (bounded:
+see :mod:`hub.alerts.plan`) and is written with a version guard, so two
+deliveries of one group on two replicas are decided one after the other,
+never both from the same old state. A write sets only the alerts that
+changed, never the whole map.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hub.alerts import dedup
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import AlertBatch
 from hub.clock import Clock
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
+
+if TYPE_CHECKING:
+    from hub.alerts.plan import Plan
 
 GROUP_KEY_STORED = 1000
 
@@ -35,44 +38,6 @@ def alert_field(alert_key: str) -> str:
     return hashlib.sha256(alert_key.encode()).hexdigest()[:32]
 
 
-@dataclass
-class Plan:
-    """What one delivery changes, decided against the stored states."""
-
-    states: dict[str, dedup.AlertState]
-    fired: list[AlertSignal] = field(default_factory=list)
-    resolved: list[AlertSignal] = field(default_factory=list)
-    acknowledge: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fired or self.resolved)
-
-    @property
-    def firing_now(self) -> int:
-        return sum(1 for s in self.states.values() if s.status == dedup.FIRING)
-
-    @property
-    def occurrences(self) -> int:
-        return sum(s.occurrences for s in self.states.values())
-
-
-def plan(group: dict[str, Any] | None, batch: AlertBatch) -> Plan:
-    stored = (group or {}).get("alerts", {})
-    out = Plan(states={k: dedup.AlertState.from_doc(v) for k, v in stored.items()})
-    for signal in batch.signals:
-        if signal.action is AlertAction.ACKNOWLEDGE:
-            out.acknowledge = True
-            continue
-        key = alert_field(signal.alert_key)
-        new = dedup.decide(out.states.get(key), signal)
-        if new is None:
-            continue
-        out.states[key] = new
-        (out.fired if new.status == dedup.FIRING else out.resolved).append(signal)
-    return out
-
-
 class GroupStore:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._groups = db["alert_groups"]
@@ -86,25 +51,40 @@ class GroupStore:
         gid: str,
         group: dict[str, Any] | None,
         batch: AlertBatch,
-        states: dict[str, dedup.AlertState],
+        decided: Plan,
         incident_id: str | None,
+        pending: dict[str, Any] | None = None,
     ) -> None:
-        """Store ``states``, or :class:`GroupMoved` if someone wrote first."""
-        fields: dict[str, Any] = {
-            "alerts": {k: s.to_doc() for k, s in states.items()},
-            "updated_at": self._clock.now(),
-        }
+        """Store what ``decided`` changed, or :class:`GroupMoved` if someone
+        wrote first. Only the changed alerts are written, never the whole map."""
+        fields: dict[str, Any] = {"updated_at": self._clock.now()}
         if incident_id is not None:
             fields["incident_id"] = incident_id
+        if pending is not None:
+            fields["pending"] = pending
         if group is None:
-            await self._insert(gid, batch, fields)
+            alerts = {k: decided.states[k].to_doc() for k in decided.written}
+            await self._insert(gid, batch, {**fields, "alerts": alerts})
             return
-        saved = await self._groups.update_one(
-            {"id": gid, "version": group["version"]},
-            {"$set": fields, "$inc": {"version": 1}},
-        )
+        for key in decided.written:
+            fields[f"alerts.{key}"] = decided.states[key].to_doc()
+        update: dict[str, Any] = {"$set": fields, "$inc": {"version": 1}}
+        unset = {f"alerts.{k}": "" for k in decided.forgotten}
+        if pending is None:
+            unset["pending"] = ""
+        update["$unset"] = unset
+        saved = await self._groups.update_one({"id": gid, "version": group["version"]}, update)
         if not saved:
             raise GroupMoved()
+
+    @staticmethod
+    def next_version(group: dict[str, Any] | None) -> int:
+        return int(group["version"]) + 1 if group else 1
+
+    async def clear_pending(self, gid: str, key: str) -> None:
+        # No version bump: a delivery that read the marker and finishes it
+        # again is harmless (see hub.alerts.effects).
+        await self._groups.update_one({"id": gid, "pending.key": key}, {"$unset": {"pending": ""}})
 
     async def _insert(self, gid: str, batch: AlertBatch, fields: dict[str, Any]) -> None:
         doc = {

@@ -1,4 +1,4 @@
-"""Guards that run on a raw body before any JSON parser sees it.
+"""Guards that run on a raw alert body before any JSON parser sees it.
 
 Both checks are cheap and happen first, so a hostile body (ten thousand
 nested brackets, or gigabytes) costs a scan, never a recursion or a full
@@ -8,44 +8,16 @@ to build the tree, and its error does not say which limit was hit.
 
 from __future__ import annotations
 
-import re
-
 import orjson
 
 from hub.errors import BadInput
+from hub.jsonlimits import check_json_depth
 
 
 class PayloadTooLarge(BadInput):
     """Raised when a body is larger than the configured limit."""
 
     http_status = 413
-
-
-# A string literal, or the rest of the body after an unterminated opening
-# quote. Possessive repetition and an always-matching tail keep the scan
-# linear: no input can make the engine retry from every later quote.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*+"?', re.DOTALL)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_OPENERS = frozenset(b"[{")
-
-
-def check_json_depth(raw: bytes, max_depth: int) -> None:
-    """Raise :class:`BadInput` if arrays and objects nest deeper than
-    ``max_depth``; the body is scanned, not parsed."""
-    brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        if byte in _OPENERS:
-            depth += 1
-            if depth > max_depth:
-                raise BadInput(
-                    f"JSON nested deeper than {max_depth} levels",
-                    max_depth=max_depth,
-                )
-        else:
-            # Unbalanced closers are the parser's error to report; clamping
-            # keeps them from hiding deep nesting that follows.
-            depth = max(depth - 1, 0)
 
 
 def decode_json(raw: bytes, *, max_bytes: int, max_depth: int) -> object:

@@ -1,13 +1,11 @@
-"""Turning a routed alert group into an incident, and recording what its
-alerts do afterwards on the incident's timeline."""
+"""Turning a routed alert group into an incident, and noting on its
+timeline what a sender did that changes no state (see also
+:mod:`hub.alerts.effects`)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from typing import Any
 
-from hub.alerts.groups import Plan
 from hub.alerts.integrations import Integration
 from hub.alerts.routing.explain import Explanation
 from hub.alerts.sources.signal import AlertBatch, AlertSignal
@@ -20,7 +18,6 @@ from hub.incidents.service import Change
 
 log = logging.getLogger(__name__)
 
-SAMPLE = 20  # alerts named in one timeline event
 TITLE_MAX = 300
 SUMMARY_MAX = 20_000
 
@@ -65,6 +62,7 @@ class IncidentOpener:
             "first_seen": now,
             "last_seen": now,
             "team_ids": route.team_ids,
+            "region_ids": route.region_ids,
         }
         extra = {"open_alert_group": gid, "alert_group": alert_group}
 
@@ -99,43 +97,21 @@ class IncidentOpener:
                 )
         return incident
 
-    async def record(self, incident: Incident, batch: AlertBatch, decided: Plan) -> Incident:
-        """Counts and one event per kind of change this delivery made."""
-        actor = actor_of(batch)
+    async def note_unacknowledged(self, incident: Incident, batch: AlertBatch) -> Incident:
+        """One timeline event: the sender took its acknowledgement back.
+
+        The lifecycle has no step from ACKNOWLEDGED back to TRIGGERED, so
+        the status is left alone and responders see what the sender did.
+        """
 
         def step(current: Incident) -> Change:
-            now = self._clock.now()
-            events = [
-                _alerts_event(current, kind, signals, actor, now)
-                for kind, signals in (
-                    ("alerts.fired", decided.fired),
-                    ("alerts.resolved", decided.resolved),
-                )
-                if signals
-            ]
-            known = current.alert_group.truncated if current.alert_group else 0
-            changes: dict[str, Any] = {
-                "alert_group.firing_count": decided.firing_now,
-                "alert_group.alert_count": decided.occurrences,
-                "alert_group.last_seen": now,
-                "alert_group.truncated": max(batch.truncated, known),
-            }
-            return Change(set=changes, events=events)
+            event = incident_event(
+                current,
+                "alerts.unacknowledged",
+                actor=actor_of(batch),
+                at=self._clock.now(),
+                status=current.status.value,
+            )
+            return Change(set={}, events=[event])
 
         return await self._flows.incidents.mutate(incident.id, step)
-
-
-def _alerts_event(
-    incident: Incident, kind: str, signals: list[AlertSignal], actor: str, at: datetime
-) -> Event:
-    sample = [
-        {
-            "alert_key": s.alert_key[:200],
-            "title": s.title[:200],
-            "starts_at": s.starts_at.isoformat() if s.starts_at else None,
-            "ends_at": s.ends_at.isoformat() if s.ends_at else None,
-            "labels": dict(list(s.labels.items())[:20]),
-        }
-        for s in signals[:SAMPLE]
-    ]
-    return incident_event(incident, kind, actor=actor, at=at, count=len(signals), alerts=sample)

@@ -2,11 +2,14 @@
 
 An unscoped token sees everything. A token scoped to regions sees incidents
 owned in those regions; scoped to teams, incidents owned by those teams; scoped
-to both, an incident matching either. An incident outside the scope is
-answered as missing (NOT_FOUND). Directory data (regions, teams, services) and
-knowledge are shared by everyone and are not scoped, with one exception: an
-article linked to an incident (a postmortem drafted from its timeline) is part of
-that incident's record and is seen only by tokens that may see the incident.
+to both, an incident matching either. An alert-opened incident also counts as
+belonging to every team its alert was routed to, and to those teams' regions:
+they hear its events, so they may read and act on it too. An incident outside
+the scope is answered as missing (NOT_FOUND). Directory data (regions, teams,
+services) and knowledge are shared by everyone and are not scoped, with one
+exception: an article linked to an incident (a postmortem drafted from its
+timeline) is part of that incident's record and is seen only by tokens that may
+see the incident.
 """
 
 from __future__ import annotations
@@ -29,7 +32,12 @@ def allows(principal: Principal, *, region_id: str, team_id: str) -> bool:
 
 
 def allows_incident(principal: Principal, incident: Incident) -> bool:
-    return allows(principal, region_id=incident.region_id, team_id=incident.team_id)
+    # The same teams and regions its events reach (see allows_event), so a
+    # team an alert was routed to can open the incident it was paged for.
+    if not principal.scoped:
+        return True
+    in_region = any(r in principal.region_ids for r in incident.reader_region_ids)
+    return in_region or any(t in principal.team_ids for t in incident.reader_team_ids)
 
 
 def check_incident(principal: Principal, incident: Incident) -> None:

@@ -15,8 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from hub.alerts.ingest import IngestResult
+from hub.alerts.integrations import Integration
 from hub.alerts.limits import PayloadTooLarge
 from hub.core import Hub
+from hub.errors import NotFound
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,8 @@ def describe(result: IngestResult) -> dict[str, Any]:
     incident = result.incident
     route = result.route
     return {
-        "status": "ignored" if result.ignored_reason else "accepted",
-        "reason": result.ignored_reason,
+        "status": _status(result),
+        "reason": result.ignored_reason or result.noted,
         "incident": incident.ref if incident else None,
         "incidentId": incident.id if incident else None,
         "created": result.created,
@@ -51,6 +53,12 @@ def describe(result: IngestResult) -> dict[str, Any]:
         "teamIds": route.team_ids if route else None,
         "subscriptionConfirmed": result.subscription_confirmed,
     }
+
+
+def _status(result: IngestResult) -> str:
+    if result.ignored_reason:
+        return "ignored"
+    return "noted" if result.noted else "accepted"
 
 
 def log_result(source: str, result: IngestResult) -> None:
@@ -64,10 +72,28 @@ def log_result(source: str, result: IngestResult) -> None:
     )
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def integration_for(hub: Hub, address: str, source: str, key: str) -> Integration:
+    """The integration behind ``key``, within both rate limits (see
+    :mod:`hub.alerts.ratelimit`): unknown keys count against the address."""
+    limiter = hub.ingest_limiter
+    await limiter.before_lookup(address, source, key)
+    try:
+        integration = await hub.alerts.integrations.by_key(source, key)
+    except NotFound:
+        await limiter.lookup_failed(address, source, key)
+        raise
+    await limiter.hit(source, key)
+    return integration
+
+
 async def ingest_raw(hub: Hub, request: Request, source: str, key: str) -> IngestResult:
-    await hub.ingest_limiter.hit(source, key)
+    integration = await integration_for(hub, client_address(request), source, key)
     raw = await read_body(request, hub.settings.max_body_bytes)
-    result = await hub.alerts.ingest(source, key, raw)
+    result = await hub.alerts.ingest_body(integration, raw)
     log_result(source, result)
     return result
 

@@ -19,7 +19,7 @@ from hub.alerts.ingest import IngestResult
 from hub.alerts.sources import pagerduty
 from hub.core import Hub
 from hub.errors import BadInput, HubError, NotFound, RateLimited
-from hub.http.ingest import ingest_raw, log_result, read_body
+from hub.http.ingest import client_address, ingest_raw, integration_for, log_result, read_body
 
 router = APIRouter()
 
@@ -54,8 +54,7 @@ async def _enqueue(hub: Hub, request: Request) -> IngestResult:
     key = payload.get("routing_key") if isinstance(payload, dict) else None
     if not isinstance(key, str) or not key:
         raise BadInput("routing_key is required and must be a string", field="routing_key")
-    await hub.ingest_limiter.hit(pagerduty.SOURCE, key)
-    integration = await hub.alerts.integrations.by_key(pagerduty.SOURCE, key)
+    integration = await integration_for(hub, client_address(request), pagerduty.SOURCE, key)
     result = await hub.alerts.ingest_payload(integration, payload)
     log_result(pagerduty.SOURCE, result)
     return result

@@ -40,19 +40,18 @@ def incident_event(
     incident: Incident, kind: str, *, actor: str, at: datetime, **data: Any
 ) -> Event:
     """An event about ``incident``, heard in its owning region and team, and
-    by the responder teams an alert was routed to.
+    by the responder teams an alert was routed to and their regions.
 
     A drill's events say so (``drill: true``), so whatever turns them into
     notifications marks those as drill too.
     """
-    routed = incident.alert_group.team_ids if incident.alert_group else []
     return Event(
         type=kind,
         occurred_at=at,
         actor=actor,
         incident_id=incident.id,
-        region_ids=[incident.region_id],
-        team_ids=list(dict.fromkeys([incident.team_id, *routed])),
+        region_ids=incident.reader_region_ids,
+        team_ids=incident.reader_team_ids,
         data=drill_marked(incident, {"ref": incident.ref, **data}),
     )
 

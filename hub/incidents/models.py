@@ -70,7 +70,7 @@ class AlertGroupInfo(BaseModel):
     source: str
     dedup_key: str
     integration_id: str
-    # Alerts seen firing (distinct occurrences), and still firing now.
+    # Firings seen during this incident (each occurrence once), and still firing now.
     alert_count: int = 0
     firing_count: int = 0
     truncated: int = 0
@@ -79,6 +79,8 @@ class AlertGroupInfo(BaseModel):
     # Every team routing reached, the owner first; the others are responder
     # teams and hear the incident's events too.
     team_ids: list[str] = Field(default_factory=list)
+    # Those teams' regions: their region-scoped readers see the incident too.
+    region_ids: list[str] = Field(default_factory=list)
 
 
 class FollowUpState(StrEnum):
@@ -172,3 +174,15 @@ class Incident(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def reader_team_ids(self) -> list[str]:
+        """The owning team, then every team an alert was routed to: the teams
+        that hear the incident's events and may read it."""
+        routed = self.alert_group.team_ids if self.alert_group else []
+        return list(dict.fromkeys([self.team_id, *routed]))
+
+    @property
+    def reader_region_ids(self) -> list[str]:
+        routed = self.alert_group.region_ids if self.alert_group else []
+        return list(dict.fromkeys([self.region_id, *routed]))

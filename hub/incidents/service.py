@@ -88,9 +88,13 @@ class IncidentFilter:
             # Escaped: the text is matched literally, never as a pattern.
             query["title"] = {"$regex": _literal(self.text), "$options": "i"}
         if self.scope_region_ids or self.scope_team_ids:
+            regions = {"$in": list(self.scope_region_ids)}
+            teams = {"$in": list(self.scope_team_ids)}
             query["$or"] = [
-                {"region_id": {"$in": list(self.scope_region_ids)}},
-                {"team_id": {"$in": list(self.scope_team_ids)}},
+                {"region_id": regions},
+                {"team_id": teams},
+                {"alert_group.region_ids": regions},
+                {"alert_group.team_ids": teams},
             ]
         return query
 

@@ -191,7 +191,9 @@ class RoutePreviewType:
     reason: str
     dedup_key: str
     integration: IntegrationType
-    incident: IncidentType | None = strawberry.field(description="The incident it would join")
+    incident: IncidentType | None = strawberry.field(
+        description="The incident it would join, if this token may read it"
+    )
     explanation: RouteExplanationType | None
 
     @classmethod

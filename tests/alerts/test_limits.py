@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from hub.alerts.limits import PayloadTooLarge, check_json_depth, decode_json
+from hub.alerts.limits import PayloadTooLarge, decode_json
 from hub.alerts.sources import AlertAction, parse
 from hub.errors import BadInput
+from hub.jsonlimits import check_json_depth
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64

@@ -177,7 +177,9 @@ def test_pagerduty_trigger_keeps_details_links_and_routing_fields() -> None:
     assert signal.annotations["backends"] == '["web-1","web-2"]'
     assert signal.links[0] == "https://nagios.example.org/host/lb-eu-1"
     assert signal.fields["component"] == "haproxy" and signal.fields["class"] == "http"
-    assert signal.occurred_at == datetime(2023, 9, 30, 3, 12, 45, 807000, tzinfo=UTC)
+    # payload.timestamp is when the alert began; arrival orders its actions.
+    assert signal.starts_at == datetime(2023, 9, 30, 3, 12, 45, 807000, tzinfo=UTC)
+    assert signal.by_arrival
 
 
 @pytest.mark.parametrize(("field", "limit"), [("dedup_key", 255), ("summary", 1024)])

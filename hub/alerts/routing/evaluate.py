@@ -51,6 +51,9 @@ def evaluate(rules: Sequence[Rule], view: AlertView, world: World) -> Explanatio
                     stopped_by = rule.name
     if not out.team_ids and not out.suppressed:
         out.team_ids.append(world.default_team_id)
+        default = world.teams.get(world.default_team_id)
+        if default is not None:
+            out.region_ids.append(default.region_id)
         out.default_route = True
         out.notes.append("no rule routed to a team: the integration's team (default route)")
     return out
@@ -95,6 +98,8 @@ def _reach(out: Explanation, world: World, team_id: str, how: str) -> str:
         return f"team {team_id} no longer exists; skipped"
     if team_id not in out.team_ids:
         out.team_ids.append(team_id)
+    if team.region_id not in out.region_ids:
+        out.region_ids.append(team.region_id)
     return f"{how} {team.slug}"
 
 

@@ -49,6 +49,9 @@ class Explanation:
     rules: list[RuleOutcome] = field(default_factory=list)
     # In the order reached; the first owns the incident.
     team_ids: list[str] = field(default_factory=list)
+    # The regions of those teams, so region-scoped readers of any of them
+    # see the incident and hear its events.
+    region_ids: list[str] = field(default_factory=list)
     responders: list[str] = field(default_factory=list)
     severity: Severity = Severity.SEV3
     category: Category = Category.OTHER
@@ -66,6 +69,7 @@ class Explanation:
         return {
             "at": self.at.isoformat(),
             "team_ids": self.team_ids,
+            "region_ids": self.region_ids,
             "responders": self.responders,
             "severity": self.severity.value,
             "category": self.category.value,

@@ -15,8 +15,10 @@ Post one alert per body::
     }
 
 Each key maps to the :class:`AlertSignal` field of the same name;
-``alert_key`` equals ``dedup_key``. Without ``occurred_at`` the arrival time
-orders deliveries, so senders that can send their own time should.
+``alert_key`` equals ``dedup_key``. With ``occurred_at`` deliveries are
+ordered by it, so a late retry cannot undo a newer state; without it each
+delivery counts as newer than the last one to arrive. Senders that can send
+their own time should, on every action of a key.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from hub.alerts.sources._json import (
     req_str,
     str_map,
 )
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import BASIC_ACTIONS, AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 from hub.errors import BadInput
 
@@ -60,6 +62,7 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
         severity=opt_str(body, "severity", ""),
         labels=str_map(body, "labels", ""),
         occurred_at=occurred_at or received_at,
+        by_arrival=occurred_at is None,
         links=_links(body.get("links")),
         fields=str_map(body, "fields", ""),
     )
@@ -67,11 +70,11 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
 
 
 def _action(value: str) -> AlertAction:
-    try:
-        return AlertAction(value)
-    except ValueError:
-        allowed = ", ".join(a.value for a in AlertAction)
-        raise BadInput(f"action must be one of {allowed}", field="action") from None
+    for action in BASIC_ACTIONS:
+        if value == action.value:
+            return action
+    allowed = ", ".join(a.value for a in BASIC_ACTIONS)
+    raise BadInput(f"action must be one of {allowed}", field="action")
 
 
 def _links(value: object) -> list[str]:

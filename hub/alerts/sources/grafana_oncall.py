@@ -29,7 +29,7 @@ _EVENTS = {
     "alert group created": AlertAction.TRIGGER,
     "escalation": AlertAction.TRIGGER,
     "unresolve": AlertAction.TRIGGER,
-    "unacknowledge": AlertAction.TRIGGER,
+    "unacknowledge": AlertAction.UNACKNOWLEDGE,
     "acknowledge": AlertAction.ACKNOWLEDGE,
     "resolve": AlertAction.RESOLVE,
 }

@@ -3,7 +3,8 @@
 The dedup key is the alert's ``alias``, Opsgenie's own deduplication key,
 falling back to ``alertId`` for alerts created without one. ``action`` says
 what happened: Create opens, Acknowledge acknowledges, Close resolves and
-UnAcknowledge returns the alert to triggered. Every other action (AddNote,
+UnAcknowledge is noted on the incident's timeline (an acknowledged incident
+does not return to triggered). Every other action (AddNote,
 AddTags, Delete, Escalate and so on) changes no state and is ignored with
 the reason in the batch.
 
@@ -34,7 +35,7 @@ SOURCE = "opsgenie"
 
 _ACTIONS = {
     "Create": AlertAction.TRIGGER,
-    "UnAcknowledge": AlertAction.TRIGGER,
+    "UnAcknowledge": AlertAction.UNACKNOWLEDGE,
     "Acknowledge": AlertAction.ACKNOWLEDGE,
     "Close": AlertAction.RESOLVE,
 }

@@ -11,6 +11,10 @@ SHA-256 of routing key, summary and source (hex, first 32 characters) rather
 than a random id, so a monitor that retries the same trigger lands on the
 same incident instead of opening a second one.
 
+Order: resolve and acknowledge carry no time of their own, so every action
+of a dedup key is ordered by arrival, as PagerDuty itself does; a trigger's
+``payload.timestamp`` is kept as the alert's start but orders nothing.
+
 Limits are PagerDuty's documented ones, enforced rather than truncated so a
 sender learns its key or summary would have been cut: ``dedup_key`` at most
 255 characters, ``payload.summary`` at most 1024.
@@ -31,7 +35,7 @@ from hub.alerts.sources._json import (
     opt_str,
     req_str,
 )
-from hub.alerts.sources.signal import AlertAction, AlertBatch, AlertSignal
+from hub.alerts.sources.signal import BASIC_ACTIONS, AlertAction, AlertBatch, AlertSignal
 from hub.alerts.sources.timestamps import parse_timestamp
 from hub.errors import BadInput
 
@@ -39,7 +43,7 @@ SOURCE = "pagerduty"
 DEDUP_KEY_MAX = 255
 SUMMARY_MAX = 1024
 SEVERITIES = ("critical", "error", "warning", "info")
-_ACTIONS = frozenset(action.value for action in AlertAction)
+_ACTIONS = frozenset(action.value for action in BASIC_ACTIONS)
 
 _CHANGE_EVENT = "PagerDuty change event: recorded as context, opens no incident"
 
@@ -66,6 +70,7 @@ def parse(payload: object, *, received_at: datetime) -> AlertBatch:
             action=action,
             title="",
             occurred_at=received_at,
+            by_arrival=True,
         )
     return AlertBatch(source=SOURCE, group_key=signal.dedup_key, signals=[signal])
 
@@ -115,7 +120,10 @@ def _trigger(
         severity=severity,
         annotations=flat_map(event, "custom_details", "payload"),
         starts_at=timestamp,
-        occurred_at=timestamp or received_at,
+        # Arrival, not payload.timestamp, orders it: resolve and acknowledge
+        # carry no time, and one key's actions must share one clock.
+        occurred_at=received_at,
+        by_arrival=True,
         links=_links(body),
         fields=compact(
             {
@@ -140,7 +148,7 @@ def _action(body: JsonObject) -> AlertAction:
     value = body.get("event_action")
     if isinstance(value, str) and value in _ACTIONS:
         return AlertAction(value)
-    allowed = ", ".join(a.value for a in AlertAction)
+    allowed = ", ".join(a.value for a in BASIC_ACTIONS)
     msg = f"event_action must be one of {allowed}, got {value!r}"
     raise BadInput(msg, field="event_action")
 

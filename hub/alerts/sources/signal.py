@@ -30,6 +30,12 @@ class AlertAction(StrEnum):
     TRIGGER = "trigger"
     ACKNOWLEDGE = "acknowledge"
     RESOLVE = "resolve"
+    # The sender took its acknowledgement back (Opsgenie, Grafana OnCall).
+    UNACKNOWLEDGE = "unacknowledge"
+
+
+# What PagerDuty's event_action and the generic shape accept.
+BASIC_ACTIONS = (AlertAction.TRIGGER, AlertAction.ACKNOWLEDGE, AlertAction.RESOLVE)
 
 
 class AlertSignal(BaseModel):
@@ -39,6 +45,11 @@ class AlertSignal(BaseModel):
     single alert inside that group, so a group can resolve alert by alert.
     ``occurred_at`` is the sender's own time for this state, which is what
     orders deliveries that arrive out of order or more than once.
+
+    ``by_arrival`` marks a sender that gives no time of its own for some
+    actions of a key (PagerDuty's resolve and acknowledge): mixing its
+    clock with the hub's would misorder them, so each delivery of such a
+    key counts as newer than the one before it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -57,6 +68,7 @@ class AlertSignal(BaseModel):
     occurred_at: UtcDatetime
     links: list[str] = Field(default_factory=list)
     fields: dict[str, str] = Field(default_factory=dict)
+    by_arrival: bool = False
 
 
 class AlertBatch(BaseModel):
