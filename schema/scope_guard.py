@@ -117,5 +117,8 @@ def _one(value: Any, principal: Principal, shape: Shape) -> Any:
 def _hidden(value: Any, principal: Principal) -> bool:
     if not isinstance(value, IncidentType):
         return False
+    if value.model is not None:
+        # The domain's rule, so teams an alert was routed to read it too.
+        return not scopes.allows_incident(principal, value.model)
     region, team = str(value.region_id), str(value.team_id)
     return not scopes.allows(principal, region_id=region, team_id=team)
