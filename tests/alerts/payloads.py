@@ -2,12 +2,14 @@
 
 The project's own fixtures are always present. The real captured payloads in
 ``<repo>/../shared/data/alerts`` exist only in the maintainers' layout; a
-git worktree finds them beside its main checkout.
+git worktree finds them beside its main checkout, or HUB_SHARED_DIR names
+the shared folder.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,12 @@ def _main_checkout(root: Path) -> Path | None:
 
 
 def shared_dir() -> Path | None:
+    # An explicit HUB_SHARED_DIR wins, so a run can also be pointed at a folder
+    # that is missing and show what a clone without ../shared sees.
+    explicit = os.environ.get("HUB_SHARED_DIR")
+    if explicit:
+        candidate = Path(explicit) / "data" / "alerts"
+        return candidate if candidate.is_dir() else None
     for base in (ROOT, _main_checkout(ROOT)):
         if base is not None:
             candidate = base.parent / "shared" / "data" / "alerts"
