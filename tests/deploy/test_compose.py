@@ -28,6 +28,10 @@ def test_two_hub_replicas_point_at_the_replica_set_and_wait_for_it() -> None:
     hubs = [s for name, s in services.items() if name.startswith("hub-")]
     assert len(hubs) == 2
     replica_set = services["mongo"]["command"][services["mongo"]["command"].index("--replSet") + 1]
+    # Replicas of one hub: the same server and the same database.
+    shared = {(h["environment"]["HUB_MONGODB_URI"], h["environment"]["HUB_DATABASE"])
+              for h in hubs}
+    assert len(shared) == 1
     ports = set()
     for hub in hubs:
         uri = hub["environment"]["HUB_MONGODB_URI"]
