@@ -85,6 +85,17 @@ async def people_tokens(hub: Hub) -> None:
         await hub.tokens.ensure(data=data, secret=f"test-{name}-token", actor="tests")
 
 
+def replica_client() -> Any:
+    """What several hubs in one test share, as replicas share one server.
+
+    On a real server each hub connects to it itself (None); otherwise they
+    share one embedded engine, which exists only inside this process.
+    """
+    from hub.storage.client import embedded_client
+
+    return None if REAL_URI else embedded_client()
+
+
 def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"database": f"test_{uuid.uuid4().hex[:12]}", "tail_interval": 0.05,
                               "sequence_gap_wait": 0.5, "admin_token": ADMIN_TOKEN}

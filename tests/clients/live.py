@@ -17,8 +17,7 @@ from clients.python import HubClient
 from hub.app import create_app
 from hub.core import Hub
 from hub.settings import Settings
-from hub.storage.client import embedded_client
-from tests.conftest import ADMIN_TOKEN, LiveServer
+from tests.conftest import ADMIN_TOKEN, LiveServer, replica_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,11 +43,11 @@ async def serve_on(hub: Hub, port: int) -> AsyncIterator[LiveServer]:
 
 
 class Replicas:
-    """Hubs that share one embedded engine: what a restarted process sees."""
+    """Hubs that share one engine (replica_client): what a restarted process sees."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.client: Any = embedded_client()
+        self.client: Any = replica_client()
 
     def hub(self) -> Hub:
         return Hub(self.settings, shared_client=self.client)

@@ -13,8 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from hub.core import Hub
 from hub.demo import DemoData, seed
 from hub.settings import Settings
-from hub.storage.client import embedded_client
-from tests.conftest import REAL_URI, make_settings, serve
+from tests.conftest import REAL_URI, make_settings, replica_client, serve
 from tests.events.helpers import add_notes, declare
 from tests.events.wsclient import connect, next_event, subscribe
 
@@ -24,7 +23,7 @@ async def replicas() -> AsyncIterator[tuple[Hub, Hub]]:
     if REAL_URI:
         pytest.skip("two replicas over a real server run as separate processes in bench/")
     settings: Settings = make_settings()
-    client = embedded_client()
+    client = replica_client()
     a, b = Hub(settings, shared_client=client), Hub(settings, shared_client=client)
     await a.start(run_scheduler=False)
     await b.start(run_scheduler=False)

@@ -13,8 +13,7 @@ from hub.app import create_app
 from hub.core import Hub
 from hub.demo import seed
 from hub.settings import Settings
-from hub.storage.client import embedded_client
-from tests.conftest import AUTH, bearer, gql, make_settings, serve
+from tests.conftest import AUTH, bearer, gql, make_settings, replica_client, serve
 from tests.events.helpers import declare
 from tests.wsclient import collect, connect, subscribe
 
@@ -29,7 +28,7 @@ def client(hub: Hub) -> httpx.AsyncClient:
 
 
 async def test_a_write_through_one_replica_is_seen_by_the_other_s_next_read() -> None:
-    settings, shared = make_settings(response_cache_seconds=60), embedded_client()
+    settings, shared = make_settings(response_cache_seconds=60), replica_client()
     a, b = Hub(settings, shared_client=shared), Hub(settings, shared_client=shared)
     await a.start(run_scheduler=False)
     await b.start(run_scheduler=False)

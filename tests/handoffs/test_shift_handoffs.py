@@ -12,8 +12,7 @@ from hub.core import Hub
 from hub.demo import DemoData, seed
 from hub.handoffs.scheduled import SHIFT_END
 from hub.incidents.models import IncidentDeclare
-from hub.storage.client import embedded_client
-from tests.conftest import gql, make_settings
+from tests.conftest import gql, make_settings, replica_client
 from tests.handoffs.ops import accept, declare, handoffs, propose
 
 T0 = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
@@ -43,7 +42,7 @@ async def test_shift_ends_are_planned_once_however_often_replicas_plan(
 
 async def test_two_shift_ends_missed_while_stopped_are_handled_once_each_after_restart() -> None:
     clock = ManualClock(T0)
-    client = embedded_client()
+    client = replica_client()
     settings = make_settings()
     before = Hub(settings, clock=clock, shared_client=client)
     await before.start(run_scheduler=False)

@@ -11,8 +11,7 @@ from hub.core import Hub
 from hub.demo import DemoData
 from hub.incidents.models import IncidentDeclare
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
-from hub.storage.client import embedded_client
-from tests.conftest import GraphQLFailed, gql, make_settings
+from tests.conftest import GraphQLFailed, gql, make_settings, replica_client
 
 SEARCH = """
 query($q: String!, $kind: ArticleKind, $tag: String, $service: ID, $first: Int! = 10) {
@@ -98,7 +97,7 @@ async def test_odd_queries_are_answered_and_bad_limits_refused(api: httpx.AsyncC
 
 
 async def test_the_index_is_rebuilt_from_mongodb_and_follows_other_replicas() -> None:
-    client = embedded_client()
+    client = replica_client()
     settings = make_settings()
     writer = Hub(settings, shared_client=client)
     await writer.start(run_scheduler=False)

@@ -9,14 +9,13 @@ from hub.clock import ManualClock
 from hub.core import Hub
 from hub.events.models import Event
 from hub.scheduler.jobs import Job
-from hub.storage.client import embedded_client
-from tests.conftest import make_settings
+from tests.conftest import make_settings, replica_client
 
 T0 = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
 
 
 async def two_replicas(clock: ManualClock) -> tuple[Hub, Hub]:
-    client = embedded_client()
+    client = replica_client()
     settings = make_settings()
     a = Hub(settings, clock=clock, shared_client=client)
     b = Hub(settings, clock=clock, shared_client=client)
