@@ -18,8 +18,25 @@ DECLARE = 'mutation { declareIncident(input: {title: "x", teamId: "%s"}) { id } 
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b'{"query":', b'{"query": 1}', b'{"query": "{ __typename }", "variables": [7]}'],
-    ids=["empty", "truncated", "number-query", "list-variables"],
+    [
+        b"",
+        b'{"query":',
+        b'{"query": 1}',
+        b'{"query": "{ __typename }", "variables": [7]}',
+        # The same kind of fault in other parts of the request.
+        b"null",
+        b'[{"query": "{ __typename }"}]',
+        b'{"query": null}',
+        b'{"query": "{ __typename }", "variables": "x"}',
+        b'{"query": "{ __typename }", "extensions": 7}',
+        b'{"query": "{ __typename }", "operationName": 5}',
+        b'{"query": "{ __typename }"} trailing',
+        b"\xff\xfe",
+    ],
+    ids=[
+        "empty", "truncated", "number-query", "list-variables", "null", "batch", "null-query",
+        "string-variables", "number-extensions", "number-operation-name", "trailing", "not-utf8",
+    ],
 )
 async def test_malformed_posts_get_400_with_a_json_error_case_h1(
     api: httpx.AsyncClient, body: bytes
