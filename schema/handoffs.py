@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.auth import scopes
+from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus
@@ -141,5 +142,13 @@ class HandoffSubscriptions:
                 and scopes.allows_event(principal, event)
             )
 
-        async for event in stream(hub.events, hub.feed, wanted, query=query, after=after_seq):
-            yield EventType.from_model(event)
+        # Arguments are checked above, before the stream exists, so a refused
+        # one is an `error` message for this operation, as for incident events.
+        return _handoff_events(hub, wanted, query, after_seq)
+
+
+async def _handoff_events(
+    hub: Hub, wanted: Callable[[Event], bool], query: dict[str, Any], after: int | None
+) -> AsyncGenerator[EventType, None]:
+    async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
+        yield EventType.from_model(event)

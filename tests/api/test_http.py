@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
+from tests.api.test_roles import MUTATIONS, document
 from tests.conftest import AUTH
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -15,8 +18,25 @@ DECLARE = 'mutation { declareIncident(input: {title: "x", teamId: "%s"}) { id } 
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b'{"query":', b'{"query": 1}', b'{"query": "{ __typename }", "variables": [7]}'],
-    ids=["empty", "truncated", "number-query", "list-variables"],
+    [
+        b"",
+        b'{"query":',
+        b'{"query": 1}',
+        b'{"query": "{ __typename }", "variables": [7]}',
+        # The same kind of fault in other parts of the request.
+        b"null",
+        b'[{"query": "{ __typename }"}]',
+        b'{"query": null}',
+        b'{"query": "{ __typename }", "variables": "x"}',
+        b'{"query": "{ __typename }", "extensions": 7}',
+        b'{"query": "{ __typename }", "operationName": 5}',
+        b'{"query": "{ __typename }"} trailing',
+        b"\xff\xfe",
+    ],
+    ids=[
+        "empty", "truncated", "number-query", "list-variables", "null", "batch", "null-query",
+        "string-variables", "number-extensions", "number-operation-name", "trailing", "not-utf8",
+    ],
 )
 async def test_malformed_posts_get_400_with_a_json_error_case_h1(
     api: httpx.AsyncClient, body: bytes
@@ -43,6 +63,61 @@ async def test_mutation_over_get_is_405_and_changes_nothing_case_h2(
     assert response.headers["allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
     assert await hub.incidents.collection.count({}) == 0
+
+
+async def snapshot(hub: Hub) -> dict[str, list[dict]]:
+    """Every document of every collection, to show a request wrote nothing."""
+    raw = hub.db._db  # the wrapper counts round trips; this reads around it
+    names = sorted(await raw.list_collection_names())
+    return {name: await raw[name].find({}).to_list(None) for name in names}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+async def test_every_mutation_over_get_is_405_case_h2(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, mutation: str
+) -> None:
+    query, variables = document(mutation)
+    before = await snapshot(hub)
+
+    response = await api.get(
+        "/graphql", params={"query": query, "variables": json.dumps(variables)}
+    )
+
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "POST"
+    assert "data" not in response.json()
+    assert await snapshot(hub) == before
+
+
+@pytest.mark.parametrize(
+    ("document_text", "operation"),
+    [
+        ("query R { regions { totalCount } } " + DECLARE.replace("mutation", "mutation W"), "W"),
+        ("# a comment first\n  " + DECLARE, None),
+        (DECLARE.replace("mutation", "mutation Declare"), "Declare"),
+    ],
+    ids=["chosen-by-operation-name", "after-a-comment", "named"],
+)
+async def test_a_mutation_over_get_changes_nothing_however_it_is_written_case_h2(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, document_text: str, operation: str | None
+) -> None:
+    params = {"query": document_text % demo.team_ids["sre-emea"]}
+    if operation is not None:
+        params["operationName"] = operation
+    before = await snapshot(hub)
+
+    response = await api.get("/graphql", params=params)
+    unchanged = await snapshot(hub) == before
+    over_post = await api.post(
+        "/graphql", json={"query": params["query"], "operationName": operation}
+    )
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert unchanged
+    # The same request over POST is a mutation that works and writes.
+    assert over_post.json()["data"]["declareIncident"]["id"]
+    assert await snapshot(hub) != before
 
 
 async def test_get_query_with_a_json_content_type_still_works_case_h2(

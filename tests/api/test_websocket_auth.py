@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
 from hub.demo import DemoData
+from hub.events.models import encode_cursor
 from tests.conftest import WS_INIT, LiveServer, bearer, serve
 
 PROTOCOL = "graphql-transport-ws"
@@ -114,6 +115,50 @@ async def test_region_scoped_token_cannot_subscribe_outside_its_region(
     assert [m["payload"]["data"]["incidentEvents"]["data"]["ref"] for m in heard] == ["INC-2"]
 
 
+async def test_region_scoped_token_cannot_reach_outside_events_by_any_subscription_argument(
+    live_hub: LiveServer, hub: Hub, demo: DemoData
+) -> None:
+    apac = await declare(hub, demo, "sre-apac")
+    await declare(hub, demo, "sre-emea")
+    london = await bearer(hub, "london-args", "viewer", region_ids=[demo.region_ids["London"]])
+    refused = {
+        "team": ("subscription($t: ID) { incidentEvents(teamId: $t) { type } }",
+                 {"t": demo.team_ids["sre-apac"]}),
+        "incident": ("subscription($i: ID) { incidentEvents(incidentId: $i) { type } }",
+                     {"i": apac}),
+        "handoffs": ('subscription { handoffEvents(region: "Singapore") { type } }', {}),
+    }
+    replay = "subscription($a: String) { incidentEvents(after: $a) { type data } }"
+    async with websockets.connect(live_hub.ws_url, subprotocols=[PROTOCOL]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": london}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        for op_id, (query, variables) in refused.items():
+            await ws.send(json.dumps({**subscribe(query, **variables), "id": op_id}))
+        # From the start of the log: the replay holds both incidents' events.
+        await ws.send(json.dumps({**subscribe(replay, a=encode_cursor(0)), "id": "replay"}))
+        received = await until_next(ws, "replay")
+        await asyncio.sleep(0.3)  # anything else the replay would send
+        while True:
+            try:
+                received.append(json.loads(await asyncio.wait_for(ws.recv(), 0.3)))
+            except TimeoutError:
+                break
+
+    for op_id, code in [("team", "FORBIDDEN"), ("incident", "NOT_FOUND"),
+                        ("handoffs", "FORBIDDEN")]:
+        answers = [m for m in received if m.get("id") == op_id]
+        assert [m["type"] for m in answers] == ["error"], (op_id, answers)
+        assert [e["extensions"]["code"] for e in answers[0]["payload"]] == [code], op_id
+    replayed = [
+        m["payload"]["data"]["incidentEvents"]["data"]
+        for m in received
+        if m.get("id") == "replay" and m["type"] == "next"
+    ]
+    assert replayed, "the London incident's events were replayed"
+    assert {e["ref"] for e in replayed if "ref" in e} == {"INC-2"}
+    assert all(apac not in json.dumps(e) for e in replayed)
+
+
 async def until_next(ws: Any, op_id: str) -> list[dict[str, Any]]:
     received = []
     async with asyncio.timeout(5):
@@ -122,11 +167,11 @@ async def until_next(ws: Any, op_id: str) -> list[dict[str, Any]]:
     return received
 
 
-async def declare(hub: Hub, demo: DemoData, team: str) -> None:
+async def declare(hub: Hub, demo: DemoData, team: str) -> str:
     from hub.incidents.models import IncidentDeclare
 
     data = IncidentDeclare(title="socket test", team_id=demo.team_ids[team])
-    await hub.flows.declare(data, actor="tests")
+    return (await hub.flows.declare(data, actor="tests")).id
 
 
 LEGACY = "graphql-ws"

@@ -228,3 +228,74 @@ def is_marker(event: dict[str, Any]) -> bool:
 
 def iso(value: datetime) -> str:
     return value.isoformat()
+
+
+POSTMORTEM = "query($id: ID!) { incident(id: $id) { postmortem { body incident { id } } } }"
+RESOLVED_IN_SF = "2025-06-02 09:00 PDT (San Francisco)"
+
+
+async def test_resolving_the_seed_scenario_drafts_a_postmortem_on_each_regions_clock(
+    api: httpx.AsyncClient, hub: Hub, demo: DemoData, clock: ManualClock
+) -> None:
+    await hub.reactions.run_pending()  # reactions hear what happens from now on
+    incident_id = await play(api, hub, demo, clock)
+    await hub.reactions.run_pending()
+
+    draft = (await gql(api, POSTMORTEM, {"id": incident_id}))["incident"]["postmortem"]
+
+    assert draft["incident"]["id"] == incident_id
+    body = draft["body"]
+    table = body.split("## Timeline")[1].split("##")[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split(" | ")][:3]
+        for line in table.splitlines()
+        if line.startswith("| 2025")
+    ]
+    # The handoffs the scheduler proposed at each shift end, accepted by the
+    # next region, each on both regions' clocks; every other entry on the
+    # clock of the region that owned the incident then.
+    assert rows == [
+        ["2025-06-02 03:00 UTC", "2025-06-02 11:00 +08 (Singapore)", "incident.declared"],
+        ["2025-06-02 03:10 UTC", "2025-06-02 11:10 +08 (Singapore)", "incident.acknowledged"],
+        ["2025-06-02 03:10 UTC", "2025-06-02 11:10 +08 (Singapore)", "incident.note_added"],
+        [
+            "2025-06-02 07:00 UTC",
+            "2025-06-02 15:00 +08 (Singapore) → 2025-06-02 08:00 BST (London)",
+            "Handoff Singapore → London (handoff.proposed)",
+        ],
+        [
+            "2025-06-02 07:05 UTC",
+            "2025-06-02 15:05 +08 (Singapore) → 2025-06-02 08:05 BST (London)",
+            "Handoff Singapore → London (handoff.accepted)",
+        ],
+        ["2025-06-02 07:05 UTC", "2025-06-02 08:05 BST (London)", "incident.ownership_changed"],
+        ["2025-06-02 07:05 UTC", "2025-06-02 08:05 BST (London)", "incident.note_added"],
+        [
+            "2025-06-02 15:00 UTC",
+            "2025-06-02 16:00 BST (London) → 2025-06-02 08:00 PDT (San Francisco)",
+            "Handoff London → San Francisco (handoff.proposed)",
+        ],
+        [
+            "2025-06-02 15:10 UTC",
+            "2025-06-02 16:10 BST (London) → 2025-06-02 08:10 PDT (San Francisco)",
+            "Handoff London → San Francisco (handoff.accepted)",
+        ],
+        [
+            "2025-06-02 15:10 UTC",
+            "2025-06-02 08:10 PDT (San Francisco)",
+            "incident.ownership_changed",
+        ],
+        ["2025-06-02 16:00 UTC", RESOLVED_IN_SF, "incident.status_changed"],
+        # Sam's note right after resolving was on the timeline when the draft was made.
+        ["2025-06-02 16:00 UTC", RESOLVED_IN_SF, "incident.note_added"],
+    ]
+    handoffs = body.split("## Handoffs and escalations")[1].split("##")[0]
+    routes = [line.split(": ", 1)[1].split(" (by")[0] for line in handoffs.strip().splitlines()]
+    assert routes == [
+        "handoff.proposed: Singapore → London",
+        "handoff.accepted: Singapore → London",
+        "handoff.proposed: London → San Francisco",
+        "handoff.accepted: London → San Francisco",
+    ]
+    assert "- Owning region at declaration: Singapore" in body
+    assert "- London: olivia\n- San Francisco: sam\n- Singapore: mei" in body

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the pinned npm packages the JavaScript conformance tests use.
-# Run by the test suite (tests/js/node.py) before the first Node test; safe to
+# Run by the test suite (tests/api/node.py) before the first Node test; safe to
 # run again: npm ci only reinstalls when the lock file changed.
 set -eu
 cd "$(dirname "$0")"

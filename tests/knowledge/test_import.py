@@ -161,10 +161,13 @@ async def test_cli_imports_the_shared_csv_idempotently_and_search_finds_entries(
     assert "190 created" in first
     assert "0 created, 0 updated, 190 unchanged" in second
     assert count_once == count_twice == 190
-    assert any("therac" in h["article"]["sourceUrl"] for h in therac)
-    assert "<b>" in therac[0]["snippet"]
+    [therac_hit] = [h for h in therac if "therac" in h["article"]["sourceUrl"]]
+    assert "<b>radiation</b> <b>therapy</b>" in therac_hit["snippet"]
     for entry, hits in zip(sampled, found, strict=True):
-        assert entry.url in [h["article"]["sourceUrl"] for h in hits], entry.summary
+        urls = [h["article"]["sourceUrl"] for h in hits]
+        assert entry.url in urls, entry.summary
+        # The snippet shown for it highlights the words asked for.
+        assert "<b>" in hits[urls.index(entry.url)]["snippet"], entry.summary
 
 
 async def test_the_cli_takes_the_hub_url_with_or_without_the_graphql_path(hub: Hub) -> None:
