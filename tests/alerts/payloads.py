@@ -8,6 +8,7 @@ git worktree finds them beside its main checkout.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,12 @@ def _main_checkout(root: Path) -> Path | None:
 
 
 def shared_dir() -> Path | None:
+    # HUB_SHARED_DIR, when set, is the only place looked at: pointing it at a
+    # missing folder runs the suite as a clone without ../shared would.
+    configured = os.environ.get("HUB_SHARED_DIR")
+    if configured:
+        candidate = Path(configured) / "data" / "alerts"
+        return candidate if candidate.is_dir() else None
     for base in (ROOT, _main_checkout(ROOT)):
         if base is not None:
             candidate = base.parent / "shared" / "data" / "alerts"
