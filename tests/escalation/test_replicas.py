@@ -95,6 +95,9 @@ async def test_two_hubs_fire_each_step_of_200_escalations_exactly_once() -> None
     assert Counter(e.data["level"] for e in log) == {1: INCIDENTS, 2: INCIDENTS}
     jobs = await a.db["jobs"].find({"kind": "escalation.step"})
     assert Counter(j["state"] for j in jobs) == {"done": INCIDENTS * 2}
+    # One claim per step: the lease, not only the step's idempotency, kept
+    # the other replica away.
+    assert {j["attempts"] for j in jobs} == {1}, "a step was claimed by both hubs"
     assert {j["owner"] for j in jobs} == {a.scheduler.owner, b.scheduler.owner}
     notes = await a.db["notifications"].find({})
     assert len({n["id"] for n in notes}) == len(notes) == INCIDENTS * 2
