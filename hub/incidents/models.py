@@ -127,11 +127,32 @@ class IncidentDeclare(BaseModel):
         # A title is what every region's list shows: no blank ones, and no
         # control characters that would garble a terminal or a page.
         title = value.strip()
-        if not title:
+        if not has_visible_text(title):
             raise ValueError("a title needs some text")
         if any(unicodedata.category(c) == "Cc" for c in title):
             raise ValueError("a title may not contain control characters")
         return title
+
+
+# Separators and invisible format characters (zero-width space, byte-order
+# mark, direction marks): a title of only these shows as an empty row.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def has_visible_text(text: str) -> bool:
+    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
+
+
+def readable_title(text: str, *, fallback: str, limit: int) -> str:
+    """``text`` as a title that :class:`IncidentDeclare` accepts.
+
+    For titles written by machines (alert senders), which must open an
+    incident whatever they contain: control characters become spaces, and
+    a title with nothing visible left is ``fallback``.
+    """
+    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    title = cleaned.strip()[:limit].strip()
+    return title if has_visible_text(title) else fallback
 
 
 class Incident(BaseModel):

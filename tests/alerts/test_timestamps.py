@@ -36,7 +36,19 @@ def test_absent_and_go_zero_time_mean_no_time(value: object) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2018-03-07", "2018-13-01T00:00:00Z", "2018-03-07T06:33:21", "now", True, 1.5, -1, {}],
+    [
+        "2018-03-07",
+        "2018-13-01T00:00:00Z",
+        "2018-03-07T06:33:21",
+        "2018-03-07T06:33:21+24:00",
+        "2018-03-07T06:33:21-99:99",
+        "2018-03-07T06:33:21+05:60",
+        "now",
+        True,
+        1.5,
+        -1,
+        {},
+    ],
 )
 def test_malformed_times_name_the_field(value: object) -> None:
     with pytest.raises(BadInput, match=r"^alerts\[3\]\.startsAt must be"):

@@ -216,7 +216,9 @@ async def test_status_history_reads_true_after_a_reopen(
     assert history[3]["at"] >= history[1]["at"]
 
 
-@pytest.mark.parametrize("title", ["   ", "bad\x00title", "\x1b[31mred\x1b[0m"])
+@pytest.mark.parametrize(
+    "title", ["   ", "bad\x00title", "\x1b[31mred\x1b[0m", "\u200b", "\ufeff\u200e", "\u3000"]
+)
 async def test_blank_or_control_character_titles_are_refused(
     api: httpx.AsyncClient, hub: Hub, demo: DemoData, title: str
 ) -> None:

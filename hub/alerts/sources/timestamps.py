@@ -58,7 +58,12 @@ def _from_text(text: str, field: str) -> datetime | None:
     # Python keeps microseconds; the nanoseconds past them are dropped, not
     # rounded, so a time never moves into the next microsecond.
     micros = int((frac or "0").ljust(6, "0")[:6])
-    offset = timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
+    hours, minutes = int(off_h or 0), int(off_m or 0)
+    # RFC 3339 offsets stop at 23:59; past that the sender's clock is wrong,
+    # and an hour of 99 would otherwise be read as four days.
+    if hours > 23 or minutes > 59:
+        raise _bad(field, text)
+    offset = timedelta(hours=hours, minutes=minutes)
     tz = UTC if zulu else timezone(-offset if sign == "-" else offset)
     try:
         moment = datetime(year, month, day, hour, minute, second, micros, tz)
