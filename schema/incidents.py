@@ -85,6 +85,8 @@ class IncidentQueries:
         if id is not None:
             found = await hub.incidents.get(str(id))
             scopes.check_incident(principal, found)
+            if ref is not None and parse_ref(ref) != found.number:
+                raise BadInput(f"id and ref {ref!r} name different incidents", argument="ref")
         elif ref is not None:
             by_number = await hub.incidents.by_number(parse_ref(ref))
             if by_number is None or not scopes.allows_incident(principal, by_number):

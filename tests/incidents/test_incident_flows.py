@@ -178,6 +178,22 @@ async def test_a_ref_finds_its_incident(api: httpx.AsyncClient, demo: DemoData) 
         assert found["incident"]["id"] == incident["id"]
 
 
+async def test_an_id_and_a_ref_of_different_incidents_are_refused(
+    api: httpx.AsyncClient, demo: DemoData
+) -> None:
+    first = await declare(api, demo.team_ids["sre-emea"])
+    second = await declare(api, demo.team_ids["sre-emea"])
+    query = "query($id: ID, $ref: String) { incident(id: $id, ref: $ref) { ref } }"
+
+    same = await gql(api, query, {"id": first["id"], "ref": first["ref"]})
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(api, query, {"id": first["id"], "ref": second["ref"]})
+
+    assert same["incident"]["ref"] == first["ref"]
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    assert "different incidents" in failed.value.errors[0]["message"]
+
+
 async def test_a_closed_incident_takes_no_notes_or_responders(
     api: httpx.AsyncClient, hub: Hub, demo: DemoData
 ) -> None:
