@@ -51,6 +51,7 @@ from schema.ws_member import (
     Outcome,
     start_eagerly,
 )
+from schema.ws_messages import message_problem
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,10 @@ class GroupedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_message(self, message: Message) -> None:
         self.last_seen = time.monotonic()
+        problem = message_problem(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
         await super().handle_message(message)
 
     def ping_or_close(self, silent_after: float) -> None:

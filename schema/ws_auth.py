@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import GraphQLSyntaxError
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionErrorMessage,
     ConnectionInitMessage,
+    OperationMessage,
 )
 
 from hub.auth.models import Principal
@@ -22,6 +24,8 @@ from hub.auth.tokens import bearer_secret
 from hub.errors import HubError
 from schema.context import Context
 from schema.credentials import ManyCredentials, authorization
+from schema.ws import shape_of
+from schema.ws_messages import BAD_MESSAGE, message_problem
 
 FORBIDDEN = 4403
 
@@ -47,6 +51,24 @@ async def connection_principal(context: Context) -> Principal:
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     """graphql-ws, refusing a connection without a valid token with 4403."""
 
+    async def handle_message(self, message: OperationMessage) -> None:
+        problem = message_problem(message)
+        if problem is None:
+            refusal = _refusal(message)
+            if refusal is None:
+                await super().handle_message(message)
+            else:
+                await self.websocket.send_json(refusal)
+            return
+        # The legacy protocol's own error frame first, so a client that does
+        # not read close reasons still learns what it sent wrong.
+        error: dict[str, Any] = {"type": "error", "payload": {"message": problem}}
+        op_id = message.get("id") if isinstance(message, dict) else None
+        if isinstance(op_id, str):
+            error["id"] = op_id
+        await self.websocket.send_json(error)
+        await self.websocket.close(code=BAD_MESSAGE, reason=problem)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         self.context.connection_params = message.get("payload")
         try:
@@ -57,3 +79,25 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
             return
         await super().handle_connection_init(message)
+
+
+def _refusal(message: OperationMessage) -> dict[str, Any] | None:
+    """The error frame for a ``start`` that Strawberry's legacy handler
+    would answer with an internal error (a query or mutation: it runs
+    subscriptions only) or with nothing at all (a syntax error)."""
+    if message["type"] != "start":
+        return None
+    payload = message["payload"]
+    try:
+        shape = shape_of(payload["query"], payload.get("operationName"))
+    except GraphQLSyntaxError as exc:
+        error = {"message": exc.message, "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
+        return {"type": "error", "id": message["id"], "payload": error}
+    if shape is not None:
+        return None
+    text = (
+        "graphql-ws runs subscriptions only; send queries and mutations over HTTP "
+        "or graphql-transport-ws"
+    )
+    error = {"message": text, "extensions": {"code": "BAD_USER_INPUT"}}
+    return {"type": "error", "id": message["id"], "payload": error}
