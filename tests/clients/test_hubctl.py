@@ -154,3 +154,40 @@ async def test_tokens_create_prints_the_secret_once(demo_live: LiveServer) -> No
     assert created.code == 0, created.err
     body = json.loads(created.out)
     assert body["apiToken"]["role"] == "AUTOMATION" and body["token"]
+
+
+async def test_text_from_the_hub_prints_as_written_never_as_markup(
+    demo_live: LiveServer,
+) -> None:
+    # "[/bold]" would be an unmatched rich closing tag, ":fire:" an emoji code.
+    title = "oops [/bold] [red]x[/red] :fire:"
+    declared = await hubctl(demo_live, "declare", title, "--team", "sre-emea")
+    ref = declared.out.split()[0]
+
+    listed = await hubctl(demo_live, "incidents", "list", "--region", "London")
+    shown = await hubctl(demo_live, "incident", "show", ref)
+
+    assert declared.code == 0, declared.err
+    assert declared.out.strip().endswith(title)
+    assert listed.code == 0 and title in listed.out, listed.err
+    assert shown.code == 0 and title in shown.out, shown.err
+
+
+async def test_a_piped_80_column_list_keeps_every_ref_and_title(
+    demo_live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    refs = []
+    for title in ("Checkout 5xx", "Payments latency above SLO in eu-west"):
+        declared = await hubctl(demo_live, "--json", "declare", title, "--team", "sre-emea")
+        refs.append(json.loads(declared.out)["ref"])
+
+    listed = await hubctl(demo_live, "incidents", "list", "--region", "London")
+
+    assert listed.code == 0
+    assert max(len(line) for line in listed.out.splitlines()) <= 80
+    for ref in refs:
+        assert f" {ref} " in listed.out  # whole, not cut to "INC…"
+    # A wrapped title shares its lines with the other columns: look for words.
+    words = set(listed.out.replace("│", " ").split())
+    assert {"SEV3", "TRIGGERED", "Checkout", "5xx", "Payments", "latency", "SLO"} <= words

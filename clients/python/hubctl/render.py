@@ -14,7 +14,10 @@ from rich.table import Table
 
 from clients.python.models import Event, Incident
 
-console = Console(soft_wrap=True)
+# Titles, notes and names come from other people and from alert senders:
+# rich must print them as written, not read "[/bold]" or ":fire:" in them as
+# markup (an unmatched closing tag would even raise).
+console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def local_and_utc(at: datetime | None, zone: str) -> tuple[str, str]:
@@ -44,13 +47,31 @@ def zone_of(incident: Incident, override: str | None) -> str:
 
 def incidents_table(incidents: list[Incident], tz: str | None) -> Table:
     table = Table(title=f"{len(incidents)} incidents")
-    for column in ("Ref", "Sev", "Status", "Title", "Team", "Declared (local)", "Declared (UTC)"):
-        table.add_column(column, no_wrap=column != "Title")
+    rows = []
     for i in incidents:
         local, utc = local_and_utc(i.created_at, zone_of(i, tz))
         team = i.team.slug if i.team else "-"
-        table.add_row(i.ref, i.severity, i.status, i.title, team, local, utc)
+        rows.append((i.ref, i.severity, i.status, i.title, team, local, utc))
+    headers = ("Ref", "Sev", "Status", "Title", "Team", "Declared (local)", "Declared (UTC)")
+    for n, header in enumerate(headers):
+        if header == "Title":
+            # On a narrow or piped terminal (80 columns) the title wraps
+            # rather than being squeezed out of the table.
+            table.add_column(
+                header, min_width=min(10, _widest(header, rows, n)), ratio=1, overflow="fold"
+            )
+        elif header.startswith("Declared"):
+            table.add_column(header)  # wraps between date, time and zone
+        else:
+            # A reference cut to "INC…" names no incident: never cut these.
+            table.add_column(header, no_wrap=True, min_width=_widest(header, rows, n))
+    for row in rows:
+        table.add_row(*row)
     return table
+
+
+def _widest(header: str, rows: list[tuple[str, ...]], n: int) -> int:
+    return max([len(header), *(len(row[n]) for row in rows)])
 
 
 def incident_detail(incident: Incident, tz: str | None) -> Table:
