@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from icalendar import Calendar, Event
 
 from hub.core import Hub
-from hub.errors import Forbidden
+from hub.errors import Forbidden, Unauthenticated
 from hub.handoffs.rotation import Handoff, handoff_schedule
 from hub.teams.hours import Span, region_spans
 from hub.teams.models import Region
@@ -40,7 +40,11 @@ async def region_calendar(
     days: Annotated[int, Query(ge=1, le=62)] = 14,
 ) -> Response:
     hub: Hub = request.app.state.hub
-    principal = await hub.tokens.authenticate(token or _bearer(request))
+    secret = token or _bearer(request)
+    if secret is None:
+        # Calendar apps cannot send headers: name the way they can.
+        raise Unauthenticated("add ?token=<API token> to the calendar URL")
+    principal = await hub.tokens.authenticate(secret)
     found = await hub.teams.resolve_region(region)
     if principal.region_ids and found.id not in principal.region_ids:
         raise Forbidden(f"{found.name} is outside this token's scope", region=found.name)

@@ -108,5 +108,6 @@ async def test_refusals(http: httpx.AsyncClient) -> None:
     too_long = await http.get("/calendar/London.ics", params={"token": "t", "days": 400})
 
     assert anonymous.status_code == 401 and anonymous.json()["error"] == "UNAUTHENTICATED"
+    assert "?token=" in anonymous.json()["message"]
     assert unknown.status_code == 404 and "Atlantis" in unknown.json()["message"]
     assert too_long.status_code == 422
