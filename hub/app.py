@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.clock import Clock
 from hub.core import Hub
@@ -29,6 +30,24 @@ log = logging.getLogger(__name__)
 
 Seeder = Callable[[Hub], Awaitable[Any]]
 
+GRAPHQL_PATH = "/graphql"
+
+
+class HubApp(FastAPI):
+    """The hub's FastAPI app, which hands GraphQL websockets straight to their
+    endpoint: a socket lives for hours, and every routing and middleware
+    frame it passed through would live with it."""
+
+    graphql_sockets: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sockets = self.graphql_sockets
+        if scope["type"] == "websocket" and scope["path"] == GRAPHQL_PATH and sockets:
+            scope["app"] = self
+            await sockets(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
 
 def create_app(
     settings: Settings,
@@ -36,9 +55,9 @@ def create_app(
     hub: Hub | None = None,
     clock: Clock | None = None,
     seed: Seeder | None = None,
-) -> FastAPI:
+) -> HubApp:
     from schema.cache import ResponseCache
-    from schema.router import graphql_router  # the composition root's one edge import
+    from schema.router import graphql_router, graphql_sockets  # the one edge import
 
     hub = hub or Hub(settings, clock=clock)
 
@@ -52,7 +71,7 @@ def create_app(
         finally:
             await hub.stop()
 
-    app = FastAPI(title="incident-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = HubApp(title="incident-hub", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.hub = hub
     app.add_exception_handler(HubError, hub_error_handler)
     if settings.response_cache_seconds > 0:
@@ -65,10 +84,9 @@ def create_app(
     web = dashboard_dir()
     if web is not None:
         app.mount("/dashboard", StaticFiles(directory=web, html=True), name="dashboard")
-    app.include_router(
-        graphql_router(hub, init_timeout=timedelta(seconds=settings.ws_init_timeout)),
-        prefix="/graphql",
-    )
+    router = graphql_router(hub, init_timeout=timedelta(seconds=settings.ws_init_timeout))
+    app.include_router(router, prefix=GRAPHQL_PATH)
+    app.graphql_sockets = graphql_sockets(hub, router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

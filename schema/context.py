@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from strawberry.fastapi import BaseContext
@@ -40,7 +41,13 @@ class Context(BaseContext):
         self._principal = principal
         self.auth_error = auth_error
         self.request_id = request_id or uuid.uuid4().hex[:16]
-        self.loaders = Loaders(hub)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        # Built on first use: a websocket connection's own context never
+        # loads anything (its subscriptions run in their group's context),
+        # and a dozen idle loaders per socket add up at thousands of sockets.
+        return Loaders(self.hub)
 
     @property
     def authenticated(self) -> bool:
