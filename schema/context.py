@@ -42,6 +42,12 @@ class Context(BaseContext):
         self.request_id = request_id or uuid.uuid4().hex[:16]
         self.loaders = Loaders(hub)
 
+    def fresh_loaders(self) -> None:
+        """Forget what the loaders hold: a subscription's context lives as long
+        as the stream, and each event must read the data as it is now (and a
+        cache kept for the stream's life would grow with every incident)."""
+        self.loaders = Loaders(self.hub)
+
     @property
     def authenticated(self) -> bool:
         return self._principal is not None

@@ -142,4 +142,5 @@ class HandoffSubscriptions:
             )
 
         async for event in stream(hub.events, hub.feed, wanted, query=query, after=after_seq):
+            info.context.fresh_loaders()
             yield EventType.from_model(event)

@@ -115,6 +115,8 @@ async def test_accepting_a_handoff_on_the_page_moves_ownership(
         await require_fields(sdk, "query", "handoffs")
         page = await open_dashboard(browser, live.url, region="San Francisco")
         incident = await sdk.declare("Payments latency", team="sre-emea")
+        before = (await sdk.incident(incident.ref)).owner
+        assert before is not None and before.team is not None and before.team.slug == "sre-emea"
         brief = HandoffBrief(
             current_status="p99 at 2s", next_actions=[NextAction(text="check PSP failover")]
         )
@@ -125,6 +127,9 @@ async def test_accepting_a_handoff_on_the_page_moves_ownership(
         await card.get_by_role("button", name="Accept").click()
         await expect(card).to_have_count(0)
         owner = (await sdk.incident(incident.ref)).owner
+        # The incident is now San Francisco's: it joins the region's open list.
+        row = page.locator(f"#incident-rows tr[data-ref='{incident.ref}']")
+        await expect(row).to_contain_text("sre-amer (San Francisco)")
         await page.screenshot(path=str(ARTIFACTS / "dashboard-handoff.png"), full_page=True)
 
     assert owner is not None and owner.team is not None and owner.team.slug == "sre-amer"
