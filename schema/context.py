@@ -49,6 +49,12 @@ class Context(BaseContext):
         # and a dozen idle loaders per socket add up at thousands of sockets.
         return Loaders(self.hub)
 
+    def fresh_loaders(self) -> None:
+        """Forget what the loaders hold: a subscription's context lives as long
+        as the stream, and each event must read the data as it is now (and a
+        cache kept for the stream's life would grow with every incident)."""
+        self.__dict__.pop("loaders", None)
+
     @property
     def authenticated(self) -> bool:
         return self._principal is not None

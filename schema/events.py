@@ -10,7 +10,6 @@ import strawberry
 from strawberry.types import Info
 
 from hub.auth import scopes
-from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
 from schema.context import Context
@@ -54,7 +53,10 @@ class EventSubscriptions:
         # an `error` message for this operation rather than a broken stream.
         wanted = wanted_for(region_id, team_id, incident_id)
         return _events(
-            hub, lambda e: wanted(e) and scopes.allows_event(principal, e), query, after_seq
+            info.context,
+            lambda e: wanted(e) and scopes.allows_event(principal, e),
+            query,
+            after_seq,
         )
 
 
@@ -73,10 +75,12 @@ def wanted_for(
 
 
 async def _events(
-    hub: Hub,
+    context: Context,
     wanted: Callable[[Event], bool],
     query: dict[str, Any],
     after: int | None,
 ) -> AsyncGenerator[EventType, None]:
+    hub = context.hub
     async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
+        context.fresh_loaders()
         yield EventType.from_model(event)

@@ -144,11 +144,13 @@ class HandoffSubscriptions:
 
         # Arguments are checked above, before the stream exists, so a refused
         # one is an `error` message for this operation, as for incident events.
-        return _handoff_events(hub, wanted, query, after_seq)
+        return _handoff_events(info.context, wanted, query, after_seq)
 
 
 async def _handoff_events(
-    hub: Hub, wanted: Callable[[Event], bool], query: dict[str, Any], after: int | None
+    context: Context, wanted: Callable[[Event], bool], query: dict[str, Any], after: int | None
 ) -> AsyncGenerator[EventType, None]:
+    hub = context.hub
     async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
+        context.fresh_loaders()
         yield EventType.from_model(event)

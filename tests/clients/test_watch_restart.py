@@ -73,6 +73,13 @@ async def test_watch_prints_every_event_across_a_hub_restart(settings: Settings)
             await sdk.declare("Singapore noise", team="sre-apac")
             await tail.until(2)
 
+    # While no hub answers, another process on the same database commits a
+    # London event: the tail can only get it by resuming from its cursor.
+    offline = replicas.hub()
+    await offline.start(run_scheduler=False)
+    await offline.flows.add_note(first.id, "noted while the hub was down", actor="olivia")
+    await offline.stop()
+
     async with serve_on(replicas.hub(), port) as live:
         async with HubClient(url, ADMIN_TOKEN, actor="olivia") as sdk:
             # Written at once, before the tail has reconnected: they must come
@@ -80,8 +87,9 @@ async def test_watch_prints_every_event_across_a_hub_restart(settings: Settings)
             second = await sdk.declare("After restart", team="sre-emea")
             await sdk.note(first.ref, "still degraded after restart")
             await sdk.change_status(second.ref, "INVESTIGATING")
-            printed_before = len(tail.lines)
-            await tail.until(printed_before + 3)
+            written = await london_sequences(sdk, since=tail.sequences()[0])
+            while tail.sequences()[-1] < written[-1]:
+                await tail.until(len(tail.lines) + 1)
             # Reactions (escalation steps) add London events of their own:
             # read the record, then wait for the tail to reach its end.
             expected = await london_sequences(sdk, since=tail.sequences()[0])

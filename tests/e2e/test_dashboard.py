@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
+from datetime import datetime
 from typing import Any
 
 from playwright.async_api import Page, expect
@@ -26,6 +27,11 @@ async def open_dashboard(browser: Any, url: str, region: str = "London") -> Page
 
 
 async def hubctl_declare(url: str, title: str, team: str) -> str:
+    return str((await hubctl_declared(url, title, team))["ref"])
+
+
+async def hubctl_declared(url: str, title: str, team: str) -> dict[str, Any]:
+    """The incident ``hubctl --json declare`` printed."""
     proc = await asyncio.create_subprocess_exec(
         *HUBCTL,
         "--json",
@@ -41,7 +47,20 @@ async def hubctl_declare(url: str, title: str, team: str) -> str:
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
-    return str(json.loads(out)["ref"])
+    declared: dict[str, Any] = json.loads(out)
+    return declared
+
+
+# Notes, in the page's own clock, when each incident row first appeared.
+WATCH_ROWS = """() => {
+  window.rowSeenAt = {};
+  const rows = document.getElementById("incident-rows");
+  new MutationObserver(() => {
+    for (const row of rows.querySelectorAll("tr[data-ref]")) {
+      if (!(row.dataset.ref in window.rowSeenAt)) window.rowSeenAt[row.dataset.ref] = Date.now();
+    }
+  }).observe(rows, { childList: true, subtree: true });
+}"""
 
 
 async def test_an_incident_declared_with_hubctl_appears_within_a_second(
@@ -49,12 +68,16 @@ async def test_an_incident_declared_with_hubctl_appears_within_a_second(
 ) -> None:
     async with serve(hub) as live:
         page = await open_dashboard(browser, live.url)
+        await page.evaluate(WATCH_ROWS)
 
-        ref = await hubctl_declare(live.url, "Checkout 5xx", "sre-emea")
-        started = asyncio.get_running_loop().time()
+        declared = await hubctl_declared(live.url, "Checkout 5xx", "sre-emea")
+        ref = declared["ref"]
         row = page.locator(f"#incident-rows tr[data-ref='{ref}']")
-        await row.wait_for(timeout=1000)
-        elapsed = asyncio.get_running_loop().time() - started
+        await row.wait_for(timeout=5000)
+        # From the moment the hub stored the incident (the same machine's
+        # clock) to the moment its row was on the page.
+        seen_ms = await page.evaluate("(ref) => window.rowSeenAt[ref]", ref)
+        elapsed = seen_ms / 1000 - datetime.fromisoformat(declared["createdAt"]).timestamp()
 
         await expect(row).to_contain_text("Checkout 5xx")
         await expect(row).to_contain_text("UTC")
@@ -67,7 +90,7 @@ async def test_an_incident_declared_with_hubctl_appears_within_a_second(
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
-    assert elapsed < 1.0
+    assert -0.01 < elapsed < 1.0, elapsed
 
 
 async def test_the_page_has_landmarks_labels_and_live_regions(
@@ -115,6 +138,8 @@ async def test_accepting_a_handoff_on_the_page_moves_ownership(
         await require_fields(sdk, "query", "handoffs")
         page = await open_dashboard(browser, live.url, region="San Francisco")
         incident = await sdk.declare("Payments latency", team="sre-emea")
+        before = (await sdk.incident(incident.ref)).owner
+        assert before is not None and before.team is not None and before.team.slug == "sre-emea"
         brief = HandoffBrief(
             current_status="p99 at 2s", next_actions=[NextAction(text="check PSP failover")]
         )
@@ -125,6 +150,9 @@ async def test_accepting_a_handoff_on_the_page_moves_ownership(
         await card.get_by_role("button", name="Accept").click()
         await expect(card).to_have_count(0)
         owner = (await sdk.incident(incident.ref)).owner
+        # The incident is now San Francisco's: it joins the region's open list.
+        row = page.locator(f"#incident-rows tr[data-ref='{incident.ref}']")
+        await expect(row).to_contain_text("sre-amer (San Francisco)")
         await page.screenshot(path=str(ARTIFACTS / "dashboard-handoff.png"), full_page=True)
 
     assert owner is not None and owner.team is not None and owner.team.slug == "sre-amer"

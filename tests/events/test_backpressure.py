@@ -6,6 +6,7 @@ import asyncio
 import json
 import socket
 import time
+import tracemalloc
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,9 @@ NOTE_TEXT = "x" * 16_000
 BUFFER = 8
 
 
-async def open_client(url: str, *, receive_buffer: int | None = None) -> Any:
+async def open_client(
+    url: str, *, receive_buffer: int | None = None, query: str = FAT
+) -> Any:
     port = int(url.split(":")[2].split("/")[0])
     sock = socket.socket()
     if receive_buffer:
@@ -52,7 +55,7 @@ async def open_client(url: str, *, receive_buffer: int | None = None) -> Any:
             {
                 "id": "1",
                 "type": "subscribe",
-                "payload": {"query": FAT, "variables": {"region": "London"}},
+                "payload": {"query": query, "variables": {"region": "London"}},
             }
         )
     )
@@ -105,3 +108,50 @@ async def test_a_subscriber_that_never_reads_is_closed_and_others_keep_pace() ->
     assert code == BEHIND_CODE
     # What it did get is a gap-free prefix, so its last cursor resumes exactly.
     assert partial == got[: len(partial)] and len(partial) < NOTES
+
+
+STUCK = 6
+MEMORY_NOTES = 60
+
+
+def fat_query(tag: int) -> str:
+    # A distinct document per client: each is a group of its own, so nothing
+    # it holds is shared with another and an unbounded buffer would show.
+    return (
+        f"subscription Fat{tag}($region: String) {{ incidentEvents(region: $region) {{ "
+        f"cursor sequence {ALIASES} }} }}"
+    )
+
+
+async def test_memory_stays_bounded_while_subscribers_never_read() -> None:
+    """The stated bound: a subscriber costs the hub at most its send buffer of
+    frames (HUB_WS_SEND_BUFFER) plus the frame its socket is writing."""
+    hub = Hub(make_settings(ws_send_buffer=BUFFER))
+    await hub.start(run_scheduler=False)
+    demo = await seed(hub)
+    [incident] = await declare(hub, demo)
+    try:
+        async with serve(hub) as live:
+            stuck = [
+                await open_client(live.ws_url, receive_buffer=4096, query=fat_query(i))
+                for i in range(STUCK)
+            ]
+            await asyncio.sleep(0.2)
+            tracemalloc.start()
+            try:
+                await add_notes(hub, [incident], MEMORY_NOTES, workers=1, text=NOTE_TEXT)
+                await asyncio.sleep(0.5)
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+            async with asyncio.timeout(20):
+                codes = [(await read_all(ws))[1] for ws in stuck]
+    finally:
+        await hub.stop()
+
+    frame = len(NOTE_TEXT) * 10
+    # What the stuck clients would cost if the hub kept everything for them.
+    unbounded = STUCK * MEMORY_NOTES * frame
+    bound = STUCK * (BUFFER + 2) * frame + 12 * 2**20  # plus the writes themselves
+    assert codes == [BEHIND_CODE] * STUCK
+    assert peak < bound < unbounded / 2, (peak, bound, unbounded)
