@@ -38,7 +38,7 @@ async def serve_hub(port: int, incidents: int, cache_seconds: float) -> None:
 
     app = create_app(settings, hub=hub, seed=world)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", ws="auto")
-    server = HubServer(config, hub)
+    server = HubServer(config, hub, freeze_startup_heap=True)  # as incident-hub serve does
     await server.serve()
 
 

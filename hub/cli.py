@@ -60,7 +60,7 @@ def serve(
     config = uvicorn.Config(
         app_, host=settings.host, port=settings.port, log_level="warning", ws="auto"
     )
-    HubServer(config, app_.state.hub).run()
+    HubServer(config, app_.state.hub, freeze_startup_heap=True).run()
 
 
 import_app = typer.Typer(help="Load outside records into a running hub through its API.")

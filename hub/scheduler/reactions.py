@@ -37,6 +37,10 @@ class _Reaction:
     types: frozenset[str]
     handler: Handler
     failures: int = 0
+    # The feed position this replica has seen the reaction handle through:
+    # while nothing newer is released, a round has nothing to read. Until its
+    # first round (which also stores its checkpoint) there is none.
+    done_through: int = -1
 
 
 class Reactions:
@@ -109,6 +113,8 @@ class Reactions:
         return None if doc is None else int(doc["checkpoint"])
 
     async def _run(self, reaction: _Reaction) -> int:
+        if self._feed.released <= reaction.done_through:
+            return 0
         checkpoint = await self._claim(reaction)
         if checkpoint is None:
             return 0
@@ -129,8 +135,9 @@ class Reactions:
             assert event.seq is not None
             if not await self._advance(reaction, event.seq):
                 return 0
-        if len(batch) < BATCH and until > checkpoint:
-            await self._advance(reaction, until)
+        if len(batch) < BATCH:
+            if until <= checkpoint or await self._advance(reaction, until):
+                reaction.done_through = max(until, checkpoint)
         return len(batch)
 
     async def _advance(self, reaction: _Reaction, seq: int) -> bool:
