@@ -10,7 +10,6 @@ import strawberry
 from strawberry.types import Info
 
 from hub.auth import scopes
-from hub.core import Hub
 from hub.events.models import Event
 from hub.events.stream import check_cursor, stream
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus

@@ -135,9 +135,10 @@ class Reactions:
             assert event.seq is not None
             if not await self._advance(reaction, event.seq):
                 return 0
-        if len(batch) < BATCH:
-            if until <= checkpoint or await self._advance(reaction, until):
-                reaction.done_through = max(until, checkpoint)
+        if len(batch) == BATCH:
+            return len(batch)  # more to read; the next round goes on
+        if until <= checkpoint or await self._advance(reaction, until):
+            reaction.done_through = max(until, checkpoint)
         return len(batch)
 
     async def _advance(self, reaction: _Reaction, seq: int) -> bool:
