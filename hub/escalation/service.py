@@ -5,8 +5,15 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from hub.clock import Clock
-from hub.errors import BadInput
-from hub.escalation.models import EscalationPolicy, PolicyBase, PolicyCreate, PolicyUpdate
+from hub.errors import BadInput, NotFound
+from hub.escalation.models import (
+    EscalationPolicy,
+    PolicyBase,
+    PolicyCreate,
+    PolicyUpdate,
+    Target,
+    TargetKind,
+)
 from hub.storage.client import Database
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
@@ -17,8 +24,10 @@ class PolicyService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._clock = clock
         self.repo = Repository(db["policies"], EscalationPolicy, "escalation policy")
+        self._teams = db["teams"]
 
     async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
+        await self._check_teams(data)
         now = self._clock.now()
         doc = {
             "id": new_id(),
@@ -34,10 +43,23 @@ class PolicyService:
         if not changes:
             raise BadInput("nothing to update: give at least one field")
         current = await self.repo.get(policy_id)
-        _check_whole(current, changes)
+        await self._check_teams(_check_whole(current, changes))
         changes["updated_at"] = self._clock.now()
         await self.repo.collection.update_one({"id": policy_id}, {"$set": changes})
         return await self.repo.get(policy_id)
+
+    async def _check_teams(self, policy: PolicyBase) -> None:
+        # A TEAM target naming no team would page nobody, and nothing would say
+        # so until an incident needed it; one read checks every target.
+        targets: list[Target] = [t for level in policy.levels for t in level.targets]
+        targets += [t for rule in policy.rules for t in rule.targets]
+        wanted = list(dict.fromkeys(t.value for t in targets if t.kind is TargetKind.TEAM))
+        if not wanted:
+            return
+        found = {doc["id"] for doc in await self._teams.get_many(wanted)}
+        missing = [team_id for team_id in wanted if team_id not in found]
+        if missing:
+            raise NotFound(f"no team with id {missing[0]!r}", id=missing[0])
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])
@@ -46,12 +68,12 @@ class PolicyService:
         return await self.repo.page({}, [("name", 1)], request)
 
 
-def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> None:
+def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> PolicyBase:
     # New rules may name levels the old ladder lacks, and new levels may drop
     # ones old rules name: only the policy as a whole can be checked.
     merged = {**current.model_dump(mode="json"), **changes}
     try:
-        PolicyBase.model_validate(merged)
+        return PolicyBase.model_validate(merged)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise BadInput(f"the updated policy is invalid: {first['msg']}") from exc

@@ -6,6 +6,7 @@ from typing import Any
 
 from hub.clock import Clock
 from hub.errors import BadInput, Conflict, NotFound
+from hub.storage import ids
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
@@ -29,6 +30,9 @@ class TeamService:
         self.regions = Repository(db["regions"], Region, "region")
         self.teams = Repository(db["teams"], Team, "team")
         self.services = Repository(db["services"], Service, "service")
+        # Read only to check that a team's policy exists: the policy models live
+        # with escalation, which itself depends on teams.
+        self._policies = db["policies"]
 
     # -- regions -------------------------------------------------------------
 
@@ -61,6 +65,7 @@ class TeamService:
 
     async def create_team(self, *, data: TeamCreate) -> Team:
         await self.regions.get(data.region_id)
+        await self._check_policy(data.escalation_policy_id)
         now = self._clock.now()
         doc = {
             "id": new_id(),
@@ -78,9 +83,19 @@ class TeamService:
         await self.teams.get(team_id)
         if "region_id" in changes:
             await self.regions.get(changes["region_id"])
+        await self._check_policy(changes.get("escalation_policy_id"))
         changes["updated_at"] = self._clock.now()
         await self.teams.collection.update_one({"id": team_id}, {"$set": changes})
         return await self.teams.get(team_id)
+
+    async def _check_policy(self, policy_id: str | None) -> None:
+        # A team naming a missing policy would be found out only when one of its
+        # incidents needed paging, and its escalation would then fail.
+        if policy_id is None:
+            return
+        ids.to_object_id(policy_id, kind="escalation policy")
+        if await self._policies.get(policy_id) is None:
+            raise NotFound(f"no escalation policy with id {policy_id!r}", id=policy_id)
 
     async def list_teams(self, *, region_id: str | None = None) -> list[Team]:
         query: dict[str, Any] = {} if region_id is None else {"region_id": region_id}
