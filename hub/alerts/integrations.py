@@ -21,6 +21,7 @@ from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
 from hub.teams.service import TeamService
+from hub.text import display_text
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class IntegrationService:
 
         Bound to a team, or to a service (whose team it then alerts).
         """
+        try:
+            name = display_text(name)
+        except ValueError as exc:
+            raise BadInput(f"name: {exc}", argument="name") from exc
         team_id = await self._owner(source, team_id, service_id)
         key = key or new_key()
         doc = {

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, model_validator
 
 from hub.escalation.conditions import Condition
+from hub.text import display_text
 
 
 class TargetKind(StrEnum):
@@ -110,8 +111,18 @@ class PolicyBase(BaseModel):
         return self
 
 
+def _readable_names(name: str | None, rules: list[EscalationRule] | None) -> str | None:
+    # Checked on what callers send only: stored policies are read back as written.
+    for rule in rules or []:
+        rule.name = display_text(rule.name)
+    return None if name is None else display_text(name)
+
+
 class PolicyCreate(PolicyBase):
-    pass
+    @model_validator(mode="after")
+    def _names(self) -> PolicyCreate:
+        self.name = _readable_names(self.name, self.rules) or self.name
+        return self
 
 
 class PolicyUpdate(BaseModel):
@@ -120,6 +131,13 @@ class PolicyUpdate(BaseModel):
     levels: list[EscalationLevel] | None = Field(default=None, min_length=1, max_length=20)
     repeat: int | None = Field(default=None, ge=0, le=10)
     rules: list[EscalationRule] | None = Field(default=None, max_length=30)
+
+    @model_validator(mode="after")
+    def _names(self) -> PolicyUpdate:
+        # Assigning through the model would mark the field as set.
+        if self.name is not None or self.rules:
+            self.__dict__["name"] = _readable_names(self.name, self.rules)
+        return self
 
 
 class EscalationPolicy(PolicyBase):

@@ -21,6 +21,7 @@ from hub.incidents.service import Change, IncidentService
 from hub.storage import ids
 from hub.storage.ids import new_id
 from hub.teams.service import TeamService
+from hub.text import DisplayText
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,12 @@ class _DueDate(BaseModel):
 
 
 class FollowUpCreate(_DueDate):
-    title: str = Field(min_length=1, max_length=300)
+    title: DisplayText = Field(min_length=1, max_length=300)
     owner: str = Field(min_length=1, max_length=64)
 
 
 class FollowUpUpdate(_DueDate):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: DisplayText | None = Field(default=None, min_length=1, max_length=300)
     owner: str | None = Field(default=None, min_length=1, max_length=64)
     state: FollowUpState | None = None
 

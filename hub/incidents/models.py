@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
+from hub.text import has_visible_text
+
 
 class Severity(StrEnum):
     SEV1 = "SEV1"
@@ -132,15 +134,6 @@ class IncidentDeclare(BaseModel):
         if any(unicodedata.category(c) == "Cc" for c in title):
             raise ValueError("a title may not contain control characters")
         return title
-
-
-# Separators and invisible format characters (zero-width space, byte-order
-# mark, direction marks): a title of only these shows as an empty row.
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-
-
-def has_visible_text(text: str) -> bool:
-    return any(unicodedata.category(c) not in _INVISIBLE for c in text)
 
 
 def readable_title(text: str, *, fallback: str, limit: int) -> str:

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator
 
+from hub.text import DisplayText
+
 MAX_BODY = 200_000
 # Marks an article written from a drill, never from a real incident.
 DRILL_TAG = "drill"
@@ -33,11 +35,12 @@ class ArticleBase(BaseModel):
 
 
 class ArticleCreate(ArticleBase):
+    title: DisplayText = Field(min_length=1, max_length=300)
     change_summary: str = Field(default="created", max_length=500)
 
 
 class ArticleUpdate(BaseModel):
-    title: str | None = Field(default=None, min_length=1, max_length=300)
+    title: DisplayText | None = Field(default=None, min_length=1, max_length=300)
     body: str | None = Field(default=None, max_length=MAX_BODY)
     kind: ArticleKind | None = None
     tags: list[str] | None = Field(default=None, max_length=50)

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hub.text import DisplayText
+
 
 class Weekday(StrEnum):
     MON = "MON"
@@ -69,7 +71,7 @@ class RegionBase(BaseModel):
 
 
 class RegionCreate(RegionBase):
-    pass
+    name: DisplayText = Field(min_length=1, max_length=80)
 
 
 class Region(RegionBase):
@@ -101,11 +103,11 @@ class TeamBase(BaseModel):
 
 
 class TeamCreate(TeamBase):
-    pass
+    name: DisplayText = Field(min_length=1, max_length=120)
 
 
 class TeamUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: DisplayText | None = Field(default=None, min_length=1, max_length=120)
     region_id: str | None = None
     members: list[Member] | None = None
     escalation_policy_id: str | None = None
@@ -130,11 +132,11 @@ class ServiceBase(BaseModel):
 
 
 class ServiceCreate(ServiceBase):
-    pass
+    name: DisplayText = Field(min_length=1, max_length=120)
 
 
 class ServiceUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: DisplayText | None = Field(default=None, min_length=1, max_length=120)
     team_id: str | None = None
     tier: ServiceTier | None = None
 

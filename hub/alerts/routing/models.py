@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from hub.alerts.routing.patterns import check_pattern
 from hub.incidents.models import Category, Severity
 from hub.teams.models import WorkingWindow
+from hub.text import DisplayText
 
 RULES_MAX = 200
 VALUE_MAX = 256
@@ -132,7 +133,7 @@ class RuleBase(BaseModel):
 
 
 class RuleCreate(RuleBase):
-    pass
+    name: DisplayText = Field(min_length=1, max_length=120)
 
 
 class Rule(RuleBase):
