@@ -15,6 +15,7 @@ from hub.escalation.models import (
     TargetKind,
 )
 from hub.storage.client import Database
+from hub.storage.collection import Collection
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
@@ -25,9 +26,10 @@ class PolicyService:
         self._clock = clock
         self.repo = Repository(db["policies"], EscalationPolicy, "escalation policy")
         self._teams = db["teams"]
+        self._services = db["services"]
 
     async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
-        await self._check_teams(data)
+        await self._check_references(data)
         now = self._clock.now()
         doc = {
             "id": new_id(),
@@ -43,29 +45,41 @@ class PolicyService:
         if not changes:
             raise BadInput("nothing to update: give at least one field")
         current = await self.repo.get(policy_id)
-        await self._check_teams(_check_whole(current, changes))
+        await self._check_references(_check_whole(current, changes))
         changes["updated_at"] = self._clock.now()
         await self.repo.collection.update_one({"id": policy_id}, {"$set": changes})
         return await self.repo.get(policy_id)
 
-    async def _check_teams(self, policy: PolicyBase) -> None:
-        # A TEAM target naming no team would page nobody, and nothing would say
-        # so until an incident needed it; one read checks every target.
+    async def _check_references(self, policy: PolicyBase) -> None:
+        # A TEAM target naming no team would page nobody, and a condition naming
+        # no service would never hold, and nothing would say so until an
+        # incident needed it; one read per kind checks them all.
         targets: list[Target] = [t for level in policy.levels for t in level.targets]
         targets += [t for rule in policy.rules for t in rule.targets]
-        wanted = list(dict.fromkeys(t.value for t in targets if t.kind is TargetKind.TEAM))
-        if not wanted:
-            return
-        found = {doc["id"] for doc in await self._teams.get_many(wanted)}
-        missing = [team_id for team_id in wanted if team_id not in found]
-        if missing:
-            raise NotFound(f"no team with id {missing[0]!r}", id=missing[0])
+        conditions = [level.when for level in policy.levels if level.when]
+        conditions += [rule.when for rule in policy.rules]
+        await _all_exist(
+            self._teams, "team", [t.value for t in targets if t.kind is TargetKind.TEAM]
+        )
+        await _all_exist(
+            self._services, "service", [s for c in conditions for s in c.service_ids]
+        )
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])
 
     async def page(self, request: PageRequest) -> Page[EscalationPolicy]:
         return await self.repo.page({}, [("name", 1)], request)
+
+
+async def _all_exist(collection: Collection, kind: str, doc_ids: list[str]) -> None:
+    wanted = list(dict.fromkeys(doc_ids))
+    if not wanted:
+        return
+    found = {doc["id"] for doc in await collection.get_many(wanted)}
+    missing = [doc_id for doc_id in wanted if doc_id not in found]
+    if missing:
+        raise NotFound(f"no {kind} with id {missing[0]!r}", id=missing[0])
 
 
 def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> PolicyBase:

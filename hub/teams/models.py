@@ -102,8 +102,23 @@ class TeamBase(BaseModel):
     escalation_policy_id: str | None = None
 
 
+def _one_handle_each(members: list[Member] | None) -> list[Member] | None:
+    # A handle is how a person is paged and named as an owner: two entries for
+    # one handle in a team would leave which contact and zone apply to chance.
+    handles = [m.handle for m in members or []]
+    twice = sorted({h for h in handles if handles.count(h) > 1})
+    if twice:
+        raise ValueError(f"handle {twice[0]!r} is listed more than once")
+    return members
+
+
 class TeamCreate(TeamBase):
     name: DisplayText = Field(min_length=1, max_length=120)
+
+    @field_validator("members")
+    @classmethod
+    def _unique_handles(cls, value: list[Member]) -> list[Member]:
+        return _one_handle_each(value) or []
 
 
 class TeamUpdate(BaseModel):
@@ -111,6 +126,11 @@ class TeamUpdate(BaseModel):
     region_id: str | None = None
     members: list[Member] | None = None
     escalation_policy_id: str | None = None
+
+    @field_validator("members")
+    @classmethod
+    def _unique_handles(cls, value: list[Member] | None) -> list[Member] | None:
+        return _one_handle_each(value)
 
 
 class Team(TeamBase):

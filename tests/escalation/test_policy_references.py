@@ -71,3 +71,50 @@ async def test_a_policy_cannot_target_a_team_that_does_not_exist() -> None:
         good = {"targets": [{"kind": "TEAM", "value": demo.team_ids["sre-emea"]}]}
         made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [good]}})
         assert made["createEscalationPolicy"]["id"]
+
+
+async def test_a_policy_condition_cannot_name_a_service_that_does_not_exist() -> None:
+    hub, demo = await demo_hub(ManualClock(DAY))
+    async with api_for(hub) as api:
+        for bad in (MISSING, "nope"):
+            level = {"targets": [{"kind": "ON_DUTY_TEAM"}], "when": {"serviceIds": [bad]}}
+            with pytest.raises(GraphQLFailed) as failed:
+                await gql(api, CREATE_POLICY, {"input": {"name": "ghost", "levels": [level]}})
+            assert failed.value.codes == ["NOT_FOUND"]
+            assert bad in failed.value.errors[0]["message"]
+            rule = {
+                "name": "jump",
+                "when": {"serviceIds": [demo.service_ids["checkout"], bad]},
+                "action": "JUMP_TO_LEVEL",
+                "level": 1,
+            }
+            with pytest.raises(GraphQLFailed) as failed:
+                await gql(
+                    api, UPDATE_POLICY, {"id": demo.policy_id, "input": {"rules": [rule]}}
+                )
+            assert failed.value.codes == ["NOT_FOUND"]
+        real = {"targets": [{"kind": "ON_DUTY_TEAM"}], "when": {"serviceIds": [
+            demo.service_ids["checkout"]]}}
+        made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [real]}})
+        assert made["createEscalationPolicy"]["id"]
+
+
+async def test_a_team_cannot_list_one_handle_twice() -> None:
+    hub, demo = await demo_hub(ManualClock(DAY))
+    twice = [
+        {"handle": "kai", "displayName": "Kai", "timeZone": "Europe/London"},
+        {"handle": "kai", "displayName": "Kai again", "timeZone": "Asia/Singapore"},
+    ]
+    async with api_for(hub) as api:
+        before = await gql(api, TEAMS)
+        team = {"name": "Twice", "slug": "twice", "regionId": demo.region_ids["London"]}
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, CREATE_TEAM, {"input": {**team, "members": twice}})
+        assert failed.value.codes == ["BAD_USER_INPUT"]
+        assert "kai" in failed.value.errors[0]["message"]
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(
+                api, UPDATE_TEAM, {"id": demo.team_ids["sre-emea"], "input": {"members": twice}}
+            )
+        assert failed.value.codes == ["BAD_USER_INPUT"]
+        assert await gql(api, TEAMS) == before
