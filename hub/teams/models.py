@@ -30,7 +30,16 @@ ALL_DAYS = list(Weekday)
 WORK_DAYS = ALL_DAYS[:5]
 
 
+# Names the zone database answers to that are not zones of their own: the
+# host's zone (which differs between the machines running the hub), and the
+# copies of the database kept under other rules.
+_HOST_ALIASES = frozenset({"localtime", "posixrules"})
+_COPIES = ("posix/", "right/")
+
+
 def check_time_zone(name: str) -> str:
+    if name in _HOST_ALIASES or name.startswith(_COPIES):
+        raise ValueError(f"unknown IANA time zone {name!r}: give a zone such as Europe/London")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
