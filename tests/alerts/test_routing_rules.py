@@ -64,6 +64,41 @@ async def test_matcher_decides_and_says_why_not(
         assert routed["explanation"]["defaultRoute"] is True
 
 
+@pytest.mark.parametrize("latency", ["1_000", "\u0967\u0966\u0966\u0966", "nan", "1e400", "0x400"])
+async def test_a_comparison_reads_only_plain_finite_numbers(
+    api: httpx.AsyncClient, demo: DemoData, latency: str
+) -> None:
+    # Python's float() reads underscores, other scripts' digits, nan and
+    # overflowing exponents; a label like these is not a number to anyone
+    # writing a rule, so it neither matches nor is compared.
+    for op in ("GT", "LT"):
+        await add_rule(
+            api,
+            name=f"latency-{op}",
+            matchers=[_m("labels.latency_ms", op, "500")],
+            actions=[to_team(demo.team_ids["sre-amer"])],
+            continueMatching=True,
+        )
+    routed = await route(api, AT, alert(latency_ms=latency))
+    for rule in routed["explanation"]["rules"]:
+        assert rule["matched"] is False
+        assert rule["reasons"] == [f"labels.latency_ms {latency!r} is not a number"]
+
+
+@pytest.mark.parametrize("value", ["1_000", "\u0967", "1e400"])
+async def test_a_comparison_rule_needs_a_plain_number(
+    api: httpx.AsyncClient, demo: DemoData, value: str
+) -> None:
+    with pytest.raises(GraphQLFailed) as failed:
+        await add_rule(
+            api,
+            name="odd",
+            matchers=[_m("labels.latency_ms", "GT", value)],
+            actions=[to_team(demo.team_ids["sre-amer"])],
+        )
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+
+
 async def test_continue_fans_out_first_team_owns_others_respond(
     hub: Hub, api: httpx.AsyncClient, demo: DemoData
 ) -> None:

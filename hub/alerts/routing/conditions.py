@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hub.alerts.routing import patterns
-from hub.alerts.routing.models import Matcher, MatchOp, TimeCondition
+from hub.alerts.routing.models import Matcher, MatchOp, TimeCondition, plain_number
 from hub.alerts.routing.view import AlertView
 from hub.teams.hours import is_working
 from hub.teams.models import Region
@@ -50,9 +50,8 @@ def failed_matcher(matcher: Matcher, view: AlertView) -> str | None:
 def _failed_comparison(matcher: Matcher, actual: str) -> str | None:
     compare, symbol = _COMPARE[matcher.op]
     assert matcher.value is not None
-    try:
-        number = float(actual)
-    except ValueError:
+    number = plain_number(actual)
+    if number is None:
         return f"{matcher.field} {_show(actual)} is not a number"
     if compare(number, float(matcher.value)):
         return None

@@ -69,11 +69,22 @@ class Matcher(BaseModel):
         return self
 
 
+# Decimal notation as monitoring systems write it. float() alone also reads
+# underscores, digits of other scripts, nan and infinity, none of which a
+# person writing a rule, or reading its reasons, takes for a number.
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
+
+
+def plain_number(text: str) -> float | None:
+    """``text`` as a finite number, or None when it is not written as one."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
 def _is_number(value: str | None) -> bool:
-    try:
-        return value is not None and math.isfinite(float(value))
-    except ValueError:
-        return False
+    return value is not None and plain_number(value) is not None
 
 
 class TimeCondition(BaseModel):
