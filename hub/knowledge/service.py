@@ -32,6 +32,7 @@ from hub.knowledge.search import SearchIndex
 from hub.knowledge.stored import ArticleRepository, problems, read_one
 from hub.storage import ids
 from hub.storage.client import Database
+from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
 from hub.teams.service import TeamService
@@ -121,9 +122,17 @@ class KnowledgeService:
         }
         pending = snapshot(doc, author=actor, at=now, summary=data.change_summary)
         event = self._event(doc, actor)
-        await self.collection.insert(
-            {**doc, "pending_revision": pending, "outbox": [event.model_dump(exclude={"seq"})]}
-        )
+        try:
+            await self.collection.insert(
+                {**doc, "pending_revision": pending, "outbox": [event.model_dump(exclude={"seq"})]}
+            )
+        except DuplicateKey as exc:
+            if "source_url" not in exc.details.get("fields", []):
+                raise
+            raise Conflict(
+                f"an article from {data.source_url!r} already exists: edit that one",
+                argument="sourceUrl",
+            ) from exc
         await self._settle(doc["id"], pending, event)
         log.info(
             "event=knowledge.article_created article_id=%s kind=%s actor=%s",

@@ -30,6 +30,15 @@ class DuplicateKey(Conflict):
     """Raised when a write breaks a unique index: someone else got there first."""
 
 
+def _duplicate(collection: str, details: Mapping[str, Any] | None) -> DuplicateKey:
+    # The engine's own report quotes the stored values and index layout: it is
+    # logged here, and the caller is told only which fields clash.
+    fields = sorted((details or {}).get("keyPattern") or {})
+    log.info("event=storage.duplicate_key collection=%s details=%s", collection, details)
+    what = ", ".join(fields) or "unique key"
+    return DuplicateKey(f"another {collection} record has the same {what}", fields=fields)
+
+
 @dataclass
 class RoundTrips:
     count: int = 0
@@ -123,7 +132,7 @@ class Collection:
         try:
             result = await self._raw.insert_one(self._to_db(doc))
         except DuplicateKeyError as exc:
-            raise DuplicateKey(f"duplicate key in {self.name}", detail=str(exc)) from exc
+            raise _duplicate(self.name, exc.details) from exc
         return str(result.inserted_id)
 
     async def insert_many(self, docs: Sequence[Mapping[str, Any]]) -> None:
@@ -133,13 +142,13 @@ class Collection:
         try:
             await self._raw.insert_many([self._to_db(d) for d in docs], ordered=True)
         except DuplicateKeyError as exc:
-            raise DuplicateKey(f"duplicate key in {self.name}", detail=str(exc)) from exc
+            raise _duplicate(self.name, exc.details) from exc
         except BulkWriteError as exc:
             # insert_many reports a duplicate as a bulk error, on both engines;
             # anything else in the batch is a real failure and stays one.
             errors = exc.details.get("writeErrors", [])
             if errors and all(e.get("code") == DUPLICATE_KEY for e in errors):
-                raise DuplicateKey(f"duplicate key in {self.name}", detail=str(exc)) from exc
+                raise _duplicate(self.name, errors[0]) from exc
             raise
 
     async def update_one(

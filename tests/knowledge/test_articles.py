@@ -192,3 +192,20 @@ async def test_an_article_naming_an_unknown_service_is_refused_naming_it(
     assert not {"A", "B"} & {a["title"] for a in listed}  # not even the batch's good one
     data = (await gql(api, HISTORY, {"id": article, "from": 1, "to": 1}))["knowledgeArticle"]
     assert data["revision"] == 1
+
+
+async def test_a_second_article_from_one_source_url_is_a_clear_conflict(
+    api: httpx.AsyncClient,
+) -> None:
+    url = "https://wiki.example/runbooks/checkout"
+    await create(api, title="Checkout runbook", sourceUrl=url)
+    count = "{ knowledgeArticles(first: 100) { totalCount } }"
+    before = (await gql(api, count))["knowledgeArticles"]["totalCount"]
+    with pytest.raises(GraphQLFailed) as failed:
+        await create(api, title="Checkout runbook again", sourceUrl=url)
+    [error] = failed.value.errors
+    assert error["extensions"]["code"] == "CONFLICT"
+    assert url in error["message"]
+    # The storage engine's own wording stays in the server's log.
+    assert "E11000" not in str(error) and "keyPattern" not in str(error)
+    assert (await gql(api, count))["knowledgeArticles"]["totalCount"] == before
