@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -37,6 +39,21 @@ class ArticleBase(BaseModel):
 class ArticleCreate(ArticleBase):
     title: DisplayText = Field(min_length=1, max_length=300)
     change_summary: str = Field(default="created", max_length=500)
+
+    @field_validator("source_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        # Clients show it as a link to follow: only a web address may be one,
+        # never a script or inline document. Checked on writes only, so older
+        # stored articles still read back.
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http or https address")
+        if any(c.isspace() or unicodedata.category(c) == "Cc" for c in value):
+            raise ValueError("may not contain spaces or control characters")
+        return value
 
 
 class ArticleUpdate(BaseModel):

@@ -209,3 +209,25 @@ async def test_a_second_article_from_one_source_url_is_a_clear_conflict(
     # The storage engine's own wording stays in the server's log.
     assert "E11000" not in str(error) and "keyPattern" not in str(error)
     assert (await gql(api, count))["knowledgeArticles"]["totalCount"] == before
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "not a url", "data:text/html,<b>x</b>", "https://", "ftp://x/y"]
+)
+async def test_a_source_url_must_be_a_web_address(api: httpx.AsyncClient, url: str) -> None:
+    # Every client shows sourceUrl as a link to follow.
+    with pytest.raises(GraphQLFailed) as failed:
+        await create(api, title="Linked", sourceUrl=url)
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    batch = [{"sourceUrl": url, "title": "Linked"}]
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(
+            api,
+            "mutation($i: [ArticleImportInput!]!) { importKnowledgeArticles(input: $i) {"
+            " __typename } }",
+            {"i": batch},
+        )
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    count = "{ knowledgeArticles(first: 100) { nodes { sourceUrl } } }"
+    stored = (await gql(api, count))["knowledgeArticles"]["nodes"]
+    assert url not in [a["sourceUrl"] for a in stored]
