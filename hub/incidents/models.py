@@ -6,9 +6,9 @@ import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from hub.text import has_visible_text
+from hub.text import DisplayText, has_visible_text
 
 
 class Severity(StrEnum):
@@ -113,7 +113,8 @@ class ProtocolCheck(BaseModel):
 
 
 class IncidentDeclare(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
+    # What every region's list shows: see hub.text for the rule.
+    title: DisplayText = Field(min_length=1, max_length=300)
     summary: str = Field(default="", max_length=20_000)
     severity: Severity = Severity.SEV3
     category: Category = Category.OTHER
@@ -122,18 +123,6 @@ class IncidentDeclare(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=50)
     exercise: bool = False
     commander: str | None = Field(default=None, max_length=64)
-
-    @field_validator("title")
-    @classmethod
-    def _readable_title(cls, value: str) -> str:
-        # A title is what every region's list shows: no blank ones, and no
-        # control characters that would garble a terminal or a page.
-        title = value.strip()
-        if not has_visible_text(title):
-            raise ValueError("a title needs some text")
-        if any(unicodedata.category(c) == "Cc" for c in title):
-            raise ValueError("a title may not contain control characters")
-        return title
 
 
 def readable_title(text: str, *, fallback: str, limit: int) -> str:
