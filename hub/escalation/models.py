@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from hub.escalation.conditions import Condition
-from hub.text import display_text
+from hub.text import DisplayText, display_text
 
 
 class TargetKind(StrEnum):
@@ -111,33 +111,33 @@ class PolicyBase(BaseModel):
         return self
 
 
-def _readable_names(name: str | None, rules: list[EscalationRule] | None) -> str | None:
+def _readable_rule_names(rules: list[EscalationRule] | None) -> list[EscalationRule] | None:
     # Checked on what callers send only: stored policies are read back as written.
     for rule in rules or []:
         rule.name = display_text(rule.name)
-    return None if name is None else display_text(name)
+    return rules
 
 
 class PolicyCreate(PolicyBase):
-    @model_validator(mode="after")
-    def _names(self) -> PolicyCreate:
-        self.name = _readable_names(self.name, self.rules) or self.name
-        return self
+    name: DisplayText = Field(min_length=1, max_length=120)
+
+    @field_validator("rules")
+    @classmethod
+    def _rule_names(cls, value: list[EscalationRule]) -> list[EscalationRule]:
+        return _readable_rule_names(value) or []
 
 
 class PolicyUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: DisplayText | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=2000)
     levels: list[EscalationLevel] | None = Field(default=None, min_length=1, max_length=20)
     repeat: int | None = Field(default=None, ge=0, le=10)
     rules: list[EscalationRule] | None = Field(default=None, max_length=30)
 
-    @model_validator(mode="after")
-    def _names(self) -> PolicyUpdate:
-        # Assigning through the model would mark the field as set.
-        if self.name is not None or self.rules:
-            self.__dict__["name"] = _readable_names(self.name, self.rules)
-        return self
+    @field_validator("rules")
+    @classmethod
+    def _rule_names(cls, value: list[EscalationRule] | None) -> list[EscalationRule] | None:
+        return _readable_rule_names(value)
 
 
 class EscalationPolicy(PolicyBase):
