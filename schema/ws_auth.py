@@ -53,13 +53,16 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
 
     async def handle_message(self, message: OperationMessage) -> None:
         problem = message_problem(message)
-        if problem is None:
-            refusal = _refusal(message)
-            if refusal is None:
-                await super().handle_message(message)
-            else:
-                await self.websocket.send_json(refusal)
+        if problem is not None:
+            await self._close_on(message, problem)
             return
+        refusal = _refusal(message)
+        if refusal is not None:
+            await self.websocket.send_json(refusal)
+            return
+        await super().handle_message(message)
+
+    async def _close_on(self, message: Any, problem: str) -> None:
         # The legacy protocol's own error frame first, so a client that does
         # not read close reasons still learns what it sent wrong.
         error: dict[str, Any] = {"type": "error", "payload": {"message": problem}}
@@ -91,13 +94,16 @@ def _refusal(message: OperationMessage) -> dict[str, Any] | None:
     try:
         shape = shape_of(payload["query"], payload.get("operationName"))
     except GraphQLSyntaxError as exc:
-        error = {"message": exc.message, "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
-        return {"type": "error", "id": message["id"], "payload": error}
+        return _error_frame(message["id"], exc.message, "GRAPHQL_PARSE_FAILED")
     if shape is not None:
         return None
     text = (
         "graphql-ws runs subscriptions only; send queries and mutations over HTTP "
         "or graphql-transport-ws"
     )
-    error = {"message": text, "extensions": {"code": "BAD_USER_INPUT"}}
-    return {"type": "error", "id": message["id"], "payload": error}
+    return _error_frame(message["id"], text, "BAD_USER_INPUT")
+
+
+def _error_frame(op_id: str, text: str, code: str) -> dict[str, Any]:
+    payload = {"message": text, "extensions": {"code": code}}
+    return {"type": "error", "id": op_id, "payload": payload}
