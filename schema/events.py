@@ -52,7 +52,7 @@ class EventSubscriptions:
         # Arguments are checked above, before the stream exists, so a bad one is
         # an `error` message for this operation rather than a broken stream.
         wanted = wanted_for(region_id, team_id, incident_id)
-        return _events(
+        return live_events(
             info.context,
             lambda e: wanted(e) and scopes.allows_event(principal, e),
             query,
@@ -74,12 +74,13 @@ def wanted_for(
     return wanted
 
 
-async def _events(
+async def live_events(
     context: Context,
     wanted: Callable[[Event], bool],
     query: dict[str, Any],
     after: int | None,
 ) -> AsyncGenerator[EventType, None]:
+    """The stored and then live events ``wanted`` picks, each read afresh."""
     hub = context.hub
     async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
         context.fresh_loaders()

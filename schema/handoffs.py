@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from hub.auth import scopes
 from hub.events.models import Event
-from hub.events.stream import check_cursor, stream
+from hub.events.stream import check_cursor
 from hub.handoffs.models import HANDOFF_EVENTS, HandoffPropose, HandoffStatus
 from schema.context import Context
+from schema.events import live_events
 from schema.inputs import build
 from schema.pagination import Connection, connection, page_request
 from schema.types.duty import HandoffScheduleType, OnDutyType
@@ -143,13 +144,4 @@ class HandoffSubscriptions:
 
         # Arguments are checked above, before the stream exists, so a refused
         # one is an `error` message for this operation, as for incident events.
-        return _handoff_events(info.context, wanted, query, after_seq)
-
-
-async def _handoff_events(
-    context: Context, wanted: Callable[[Event], bool], query: dict[str, Any], after: int | None
-) -> AsyncGenerator[EventType, None]:
-    hub = context.hub
-    async for event in stream(hub.events, hub.feed, wanted, query=query, after=after):
-        context.fresh_loaders()
-        yield EventType.from_model(event)
+        return live_events(info.context, wanted, query, after_seq)
