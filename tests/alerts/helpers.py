@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ from hub.core import Hub
 from hub.incidents.models import Incident
 from tests.alerts.payloads import OWN_DIR, examples, shared_dir
 from tests.conftest import shared_path
+
+# Alertmanager's and Grafana's "has not ended" time.
+ZERO_TIME = "0001-01-01T00:00:00Z"
 
 # Everything an ingest could write; "stores nothing" means all stay at zero.
 STORED = ("incidents", "alert_groups", "events")
@@ -67,3 +71,13 @@ async def incidents(hub: Hub) -> list[Incident]:
 
 async def event_types(hub: Hub, incident_id: str) -> list[str]:
     return [e.type for e in await hub.events.for_incident(incident_id)]
+
+
+def all_firing(payload: dict[str, Any]) -> dict[str, Any]:
+    """The notification the sender made earlier, while every alert of the group fired."""
+    earlier = copy.deepcopy(payload)
+    earlier["status"] = "firing"
+    for alert in earlier["alerts"]:
+        alert["status"] = "firing"
+        alert["endsAt"] = ZERO_TIME
+    return earlier

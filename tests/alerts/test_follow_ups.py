@@ -4,7 +4,6 @@ one half, its other half as the same sender would send it for the same alert."""
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,9 +13,8 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.alerts.helpers import incidents, own_example, post, shared_example
+from tests.alerts.helpers import all_firing, incidents, own_example, post, shared_example
 
-ZERO_TIME = "0001-01-01T00:00:00Z"
 Payload = dict[str, Any]
 
 
@@ -43,15 +41,6 @@ def _shared_opsgenie(action: str, minutes_later: int) -> Payload:
     return follow_up
 
 
-def _firing_copy(payload: Payload) -> Payload:
-    earlier = copy.deepcopy(payload)
-    earlier["status"] = "firing"
-    for alert in earlier["alerts"]:
-        alert["status"] = "firing"
-        alert["endsAt"] = ZERO_TIME
-    return earlier
-
-
 def _opsgenie_own(action: str) -> Payload:
     payload = own_example("opsgenie", "og_close")
     payload["action"] = action
@@ -69,7 +58,7 @@ SHARED: dict[str, Sequence] = {
     ),
     "grafana": (
         "grafana",
-        lambda: _firing_copy(shared_example("grafana9_resolved")),
+        lambda: all_firing(shared_example("grafana9_resolved")),
         [(lambda: shared_example("grafana9_resolved"), "RESOLVED")],
     ),
     "pagerduty": (

@@ -3,7 +3,6 @@ ones: the incident the group opened stays open with the alert still firing."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import httpx
@@ -11,25 +10,20 @@ import pytest
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.alerts.helpers import event_types, incidents, own_example, post, shared_example
-
-ZERO_TIME = "0001-01-01T00:00:00Z"
+from tests.alerts.helpers import (
+    all_firing,
+    event_types,
+    incidents,
+    own_example,
+    post,
+    shared_example,
+)
 
 
 def mixed(kind: str) -> dict[str, Any]:
     if kind == "shared":
         return shared_example("grafana9_mixed_firing_and_resolved")
     return own_example("grafana", "grafana_mixed")
-
-
-def all_firing(payload: dict[str, Any]) -> dict[str, Any]:
-    """The notification Grafana sent earlier, while every alert of the group fired."""
-    earlier = copy.deepcopy(payload)
-    earlier["status"] = "firing"
-    for alert in earlier["alerts"]:
-        alert["status"] = "firing"
-        alert["endsAt"] = ZERO_TIME
-    return earlier
 
 
 def sample_keys(event_data: dict[str, Any]) -> set[str]:
