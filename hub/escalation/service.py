@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import ValidationError
 
 from hub.clock import Clock
@@ -64,6 +66,21 @@ class PolicyService:
         await _all_exist(
             self._services, "service", [s for c in conditions for s in c.service_ids]
         )
+        await self._all_members(t.value for t in targets if t.kind is TargetKind.MEMBER)
+
+    async def _all_members(self, handles: Iterable[str]) -> None:
+        # Like a TEAM target naming no team, a MEMBER target naming nobody on
+        # any team would page no one and say so only when an incident needed it.
+        wanted = list(dict.fromkeys(handles))
+        if not wanted:
+            return
+        teams = await self._teams.find(
+            {"members.handle": {"$in": wanted}}, projection={"members.handle": 1}
+        )
+        known = {m["handle"] for team in teams for m in team.get("members", [])}
+        missing = [handle for handle in wanted if handle not in known]
+        if missing:
+            raise NotFound(f"no team member with handle {missing[0]!r}", id=missing[0])
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])

@@ -73,6 +73,28 @@ async def test_a_policy_cannot_target_a_team_that_does_not_exist() -> None:
         assert made["createEscalationPolicy"]["id"]
 
 
+async def test_a_policy_cannot_page_a_member_no_team_lists() -> None:
+    hub, demo = await demo_hub(ManualClock(DAY))
+    async with api_for(hub) as api:
+        ghost = {"targets": [{"kind": "MEMBER", "value": "nobody-here"}]}
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, CREATE_POLICY, {"input": {"name": "ghost", "levels": [ghost]}})
+        assert failed.value.codes == ["NOT_FOUND"]
+        assert "nobody-here" in failed.value.errors[0]["message"]
+        rule = {
+            "name": "add-ghost",
+            "when": {},
+            "action": "ADD_TARGETS",
+            "targets": [{"kind": "MEMBER", "value": "nobody-here"}],
+        }
+        with pytest.raises(GraphQLFailed) as failed:
+            await gql(api, UPDATE_POLICY, {"id": demo.policy_id, "input": {"rules": [rule]}})
+        assert failed.value.codes == ["NOT_FOUND"]
+        real = {"targets": [{"kind": "MEMBER", "value": "olivia"}]}
+        made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [real]}})
+        assert made["createEscalationPolicy"]["id"]
+
+
 async def test_a_policy_condition_cannot_name_a_service_that_does_not_exist() -> None:
     hub, demo = await demo_hub(ManualClock(DAY))
     async with api_for(hub) as api:
