@@ -42,7 +42,8 @@ class Period:
 
 async def zone_for(teams: TeamService, time_zone: str | None, team_id: str | None) -> ZoneInfo:
     """The zone named outright, else the team's region's, else UTC."""
-    if time_zone:
+    # An empty zone is a mistake to report, not a request for UTC.
+    if time_zone is not None:
         try:
             return ZoneInfo(check_time_zone(time_zone))
         except ValueError as exc:

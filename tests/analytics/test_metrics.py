@@ -183,6 +183,7 @@ async def test_a_sydney_incident_at_seven_local_counts_on_that_local_day(
     ("variables", "argument"),
     [
         ({"tz": "Mars/Olympus"}, "timeZone"),
+        ({"tz": ""}, "timeZone"),
         ({"to": "2025-06-01T00:00:00Z"}, "to"),
         ({"to": "2027-06-01T00:00:00Z"}, "to"),
     ],
