@@ -56,7 +56,9 @@ class WorkingWindow(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    days: tuple[Weekday, ...] = tuple(WORK_DAYS)
+    # A window on no day is never open: a region that has it is never on duty,
+    # which nobody means to say.
+    days: tuple[Weekday, ...] = Field(default=tuple(WORK_DAYS), min_length=1)
     start: time
     end: time
 

@@ -311,3 +311,18 @@ async def test_a_too_long_range_names_its_real_length(
     message = failed.value.errors[0]["message"]
     assert "at most 92 days" in message
     assert "92 days, 0:00:00.000001" in message
+
+
+async def test_working_hours_on_no_day_are_refused(api: httpx.AsyncClient) -> None:
+    region = {"name": "Nowhere", "timeZone": "Europe/London"}
+    never = {"days": [], "start": "09:00", "end": "17:00"}
+    with pytest.raises(GraphQLFailed) as failed:
+        await gql(
+            api,
+            "mutation($i: RegionInput!) { createRegion(input: $i) { id } }",
+            {"i": {**region, "workingHours": [never]}},
+        )
+    assert failed.value.codes == ["BAD_USER_INPUT"]
+    assert "days" in failed.value.errors[0]["message"]
+    regions = await gql(api, "{ regions { totalCount } }")
+    assert regions["regions"]["totalCount"] == 0
