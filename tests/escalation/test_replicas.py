@@ -183,7 +183,9 @@ async def done_steps(hub: Hub) -> list[dict[str, object]]:
 
 
 async def until(read, count: int, work=None):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 10.0
+    # Generous: 200 escalations on two hubs take seconds even on an idle
+    # machine, and this returns as soon as the count is reached.
+    deadline = time.monotonic() + 60.0
     found: list[object] = []
     while time.monotonic() < deadline:
         if work is not None:
