@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from hub.core import Hub
 from tests.conftest import WS_INIT
 
 PROTOCOL = "graphql-transport-ws"
@@ -60,3 +62,47 @@ async def silent(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:
                 out.append(message)
     except TimeoutError:
         return out
+
+
+def live_subscriptions(hub: Hub) -> int:
+    """graphql-transport-ws subscriptions on ``hub`` that now hear every new event.
+
+    Sending ``subscribe`` is only a request: the server runs the operation on
+    a task of its own, and the subscription hears events once it belongs to a
+    group whose stream has joined the feed. An event released before then is
+    not sent to it.
+    """
+    from schema.ws import GroupedTransportWSHandler
+
+    total = 0
+    for handler in GroupedTransportWSHandler.__subclasses__():
+        if handler.hub is not hub:
+            continue
+        for group in list(handler.groups._groups.values()):
+            if group.control.joined.is_set() and not group.ended.is_set():
+                total += len(group.members)
+    return total
+
+
+async def eventually(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
+    """Return as soon as ``condition()`` holds; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within}s: {what}")
+        await asyncio.sleep(0.01)
+
+
+async def until_live(hub: Hub, count: int = 1) -> None:
+    """Wait until ``count`` subscriptions on ``hub`` hear every event from now on."""
+    await eventually(
+        lambda: live_subscriptions(hub) >= count, f"{count} live subscription(s)"
+    )
+
+
+async def until_listening(hub: Hub, before: int, streams: int = 1) -> None:
+    """Wait until ``streams`` more streams than ``before`` read ``hub``'s feed:
+    for subscriptions run outside the groups (the legacy graphql-ws protocol)."""
+    await eventually(
+        lambda: hub.feed.subscriber_count >= before + streams, f"{streams} more feed stream(s)"
+    )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from hub.demo import DemoData
 from tests.conftest import AUTH, LiveServer, gql
-from tests.wsclient import collect, connect, receive, silent, subscribe
+from tests.wsclient import (
+    collect,
+    connect,
+    receive,
+    silent,
+    subscribe,
+    until_listening,
+    until_live,
+)
 
 SUB = """subscription($region: String!) {
   incidentEvents(region: $region) { sequence cursor type incidentId data incident { ref } }
@@ -40,12 +46,14 @@ async def test_a_region_subscriber_gets_exactly_its_region_events_in_order(
         if protocol == "graphql-ws":
             import json
 
+            before = live.hub.feed.subscriber_count
             await ws.send(json.dumps({"id": "1", "type": "start",
                                       "payload": {"query": SUB,
                                                   "variables": {"region": "London"}}}))
+            await until_listening(live.hub, before)
         else:
             await subscribe(ws, "1", SUB, {"region": "London"})
-        await asyncio.sleep(0.2)
+            await until_live(live.hub)
         refs = await run_mutations(live, demo)
         messages = await collect(ws, 3)
         extra = await silent(ws, 0.5)
@@ -65,7 +73,7 @@ async def test_two_regions_two_subscribers_no_crossing(live: LiveServer, demo: D
     async with connect(live.ws_url) as sg, connect(live.ws_url) as ldn:
         await subscribe(sg, "a", SUB, {"region": "Singapore"})
         await subscribe(ldn, "b", SUB, {"region": "London"})
-        await asyncio.sleep(0.2)
+        await until_live(live.hub, 2)
         refs = await run_mutations(live, demo)
         sg_msgs, ldn_msgs = await collect(sg, 3), await collect(ldn, 3)
         assert await silent(sg, 0.3) == [] and await silent(ldn, 0.3) == []
@@ -87,6 +95,6 @@ async def test_unknown_region_is_an_error_message_not_a_crash(
         assert message["payload"][0]["extensions"]["code"] == "NOT_FOUND"
         # The socket stays usable.
         await subscribe(ws, "2", SUB, {"region": "London"})
-        await asyncio.sleep(0.1)
+        await until_live(live.hub)
         await run_mutations(live, demo)
         assert (await receive(ws))["id"] == "2"
