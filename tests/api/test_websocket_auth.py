@@ -14,6 +14,7 @@ from hub.core import Hub
 from hub.demo import DemoData
 from hub.events.models import encode_cursor
 from tests.conftest import WS_INIT, LiveServer, bearer, serve
+from tests.wsclient import until_live
 
 PROTOCOL = "graphql-transport-ws"
 EVENTS = "subscription($r: String) { incidentEvents(region: $r) { type data } }"
@@ -85,7 +86,7 @@ async def test_a_valid_token_receives_events(
         await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(json.dumps(subscribe(r="London")))
-        await asyncio.sleep(0.2)
+        await until_live(hub)
         await declare(hub, demo, "sre-emea")
         message = json.loads(await asyncio.wait_for(ws.recv(), 5))
 
@@ -102,7 +103,7 @@ async def test_region_scoped_token_cannot_subscribe_outside_its_region(
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(json.dumps(subscribe(r="Singapore")))
         await ws.send(json.dumps({**subscribe(), "id": "2"}))
-        await asyncio.sleep(0.2)
+        await until_live(hub)
         await declare(hub, demo, "sre-apac")
         await declare(hub, demo, "sre-emea")
         received = await until_next(ws, "2")
