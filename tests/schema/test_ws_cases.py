@@ -14,7 +14,7 @@ from hub.core import Hub
 from hub.demo import DemoData
 from hub.events.models import encode_cursor
 from tests.conftest import LiveServer, make_settings, serve
-from tests.wsclient import PROTOCOL, collect, connect, receive, silent, subscribe
+from tests.wsclient import PROTOCOL, collect, connect, receive, silent, subscribe, until_live
 
 SUB = 'subscription { incidentEvents(region: "London") { sequence type } }'
 
@@ -64,7 +64,7 @@ async def test_w2_complete_for_an_unknown_id_is_ignored(live: LiveServer, demo: 
     async with connect(live.ws_url) as ws:
         await subscribe(ws, "live", SUB)
         await ws.send(json.dumps({"id": "never-used", "type": "complete"}))
-        await asyncio.sleep(0.1)
+        await until_live(live.hub)
         await declare(live, demo)
         [message] = await collect(ws, 1)
         assert message["id"] == "live" and message["type"] == "next"
