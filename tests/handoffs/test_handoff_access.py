@@ -8,7 +8,6 @@ incidents it may read.
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx
@@ -18,7 +17,7 @@ from hub.core import Hub
 from hub.demo import DemoData
 from tests.conftest import GraphQLFailed, as_actor, bearer, gql, serve
 from tests.handoffs.ops import HANDOFF_FIELDS, accept, declare, propose, reject
-from tests.wsclient import connect, receive, subscribe
+from tests.wsclient import connect, receive, subscribe, until_live
 
 LONDON = {"Authorization": "Bearer demo-london-responder-token"}
 ACCEPT = "mutation($id: ID!) { acceptHandoff(id: $id) { status respondedBy } }"
@@ -168,7 +167,7 @@ async def test_handoff_events_reach_a_scoped_subscriber_only_within_its_scope(
                 "h",
                 'subscription { handoffEvents(region: "San Francisco") { type data } }',
             )
-            await asyncio.sleep(0.2)  # the subscription is registered
+            await until_live(hub)
             await offer(api, demo, "sre-apac", "sre-amer")
             ldn_id = await declare(api, demo.team_ids["sre-emea"], "London to SF")
             await propose(api, [ldn_id], demo.team_ids["sre-amer"], actor="olivia")
