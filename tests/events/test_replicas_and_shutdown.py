@@ -16,6 +16,7 @@ from hub.settings import Settings
 from tests.conftest import REAL_URI, make_settings, replica_client, serve
 from tests.events.helpers import add_notes, declare
 from tests.events.wsclient import connect, next_event, subscribe
+from tests.wsclient import until_live
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ async def test_a_subscriber_on_b_receives_a_s_events_in_order(
     demo = await seed(a)
     async with serve(b) as live_b, connect(live_b.ws_url) as ws:
         await subscribe(ws, region="London")
-        await asyncio.sleep(0.2)
+        await until_live(b)
         incidents = await declare(a, demo, n=2)
         await add_notes(a, incidents, 60, workers=3)
         written = [e.seq for e in await a.events.read(after=0) if e.incident_id in incidents]
@@ -78,7 +79,7 @@ async def test_shutdown_delivers_every_committed_event_then_closes_with_1001(
         ]
         async with asyncio.timeout(10):
             await ready.wait()
-        await asyncio.sleep(0.3)  # every subscription has joined its group
+        await until_live(hub, 100)  # every subscription has joined its group
         start = await hub.events.last_seq()
         await add_notes(hub, incidents, 30, workers=3)
         cut = await hub.events.last_seq()
