@@ -12,6 +12,7 @@ from hub.incidents.models import Status
 from tests.conftest import serve
 from tests.events.helpers import declare
 from tests.events.wsclient import connect, next_message
+from tests.wsclient import until_live
 
 WITH_INCIDENT = """
 subscription Events($region: String, $after: String) {
@@ -41,7 +42,7 @@ async def test_each_live_event_reads_the_incident_afresh(hub: Hub, demo: DemoDat
     [incident_id] = await declare(hub, demo)
     async with serve(hub) as live, connect(live.ws_url) as ws:
         await subscribe_with_incident(ws, region="London")
-        await asyncio.sleep(0.2)
+        await until_live(hub)
         # One change at a time, each read before the next is made.
         await hub.flows.add_note(incident_id, "looking", actor="bot")
         events = await next_events(ws, 1)
