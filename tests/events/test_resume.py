@@ -11,6 +11,7 @@ from hub.demo import DemoData
 from tests.conftest import serve
 from tests.events.helpers import add_notes, declare
 from tests.events.wsclient import connect, next_event, next_message, subscribe
+from tests.wsclient import until_live
 
 MUTATIONS = 1000
 
@@ -24,7 +25,7 @@ async def test_dropped_subscriber_resumes_with_every_event_once_in_order(
         seen: list[dict[str, object]] = []
         async with connect(live.ws_url) as ws:
             await subscribe(ws, region="London")
-            await asyncio.sleep(0.1)
+            await until_live(hub)
             writer = asyncio.create_task(add_notes(hub, incidents, MUTATIONS, workers=4))
             async with asyncio.timeout(10):  # no task per read, unlike wait_for
                 while len(seen) < 100:
