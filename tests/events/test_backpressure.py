@@ -18,6 +18,7 @@ from hub.demo import seed
 from schema.ws_member import BEHIND_CODE
 from tests.conftest import WS_INIT, make_settings, serve
 from tests.events.helpers import add_notes, declare
+from tests.wsclient import until_live
 
 # Each note's text comes back ten times over, uncompressed: frames of 160 KB
 # fill the kernel's socket buffers (up to 4 MB here) after a few dozen events.
@@ -90,7 +91,7 @@ async def test_a_subscriber_that_never_reads_is_closed_and_others_keep_pace() ->
         async with serve(hub) as live:
             stuck = await open_client(live.ws_url, receive_buffer=4096)
             healthy = await open_client(live.ws_url)
-            await asyncio.sleep(0.2)
+            await until_live(hub, 2)
             lags: list[float] = []
             reader = asyncio.create_task(read_all(healthy, lags))
             await add_notes(hub, [incident], NOTES, workers=1, text=NOTE_TEXT)
@@ -136,7 +137,7 @@ async def test_memory_stays_bounded_while_subscribers_never_read() -> None:
                 await open_client(live.ws_url, receive_buffer=4096, query=fat_query(i))
                 for i in range(STUCK)
             ]
-            await asyncio.sleep(0.2)
+            await until_live(hub, STUCK)
             tracemalloc.start()
             try:
                 await add_notes(hub, [incident], MEMORY_NOTES, workers=1, text=NOTE_TEXT)
