@@ -9,6 +9,7 @@ from clients.python import HandoffBrief, HubClient, NextAction
 from tests.clients.live import require_fields
 from tests.clients.test_hubctl import hubctl
 from tests.conftest import LiveServer
+from tests.wsclient import until_live
 
 BRIEF = HandoffBrief(
     current_status="5xx at 2%, rolled back",
@@ -31,16 +32,18 @@ async def test_accepting_a_handoff_moves_ownership(sdk: HubClient) -> None:
     assert owner is not None and owner.team is not None and owner.team.slug == "sre-amer"
 
 
-async def test_rejecting_keeps_ownership_and_is_heard_live(sdk: HubClient) -> None:
+async def test_rejecting_keeps_ownership_and_is_heard_live(
+    sdk: HubClient, demo_live: LiveServer
+) -> None:
     await require_fields(sdk, "subscription", "handoffEvents")
     incident = await sdk.declare("Latency", team="sre-emea")
     stream = sdk.subscribe_handoffs("San Francisco")
     listening = asyncio.ensure_future(anext(stream))
-    await asyncio.sleep(0.3)
+    await until_live(demo_live.hub)
 
     proposed = await sdk.propose_handoff([incident.ref], to_team="sre-amer", brief=BRIEF)
     rejected = await sdk.reject_handoff(proposed.id, "no capacity")
-    event = await asyncio.wait_for(listening, 5)
+    event = await asyncio.wait_for(listening, 30)
 
     assert rejected.status == "REJECTED" and rejected.reject_reason == "no capacity"
     assert event.type == "handoff.proposed"
