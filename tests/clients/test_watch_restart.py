@@ -22,7 +22,9 @@ class Tail:
         self.proc = proc
         self.lines: list[str] = []
 
-    async def until(self, count: int, seconds: float = 10.0) -> list[str]:
+    # A generous default: after the restart the tail may be sleeping out a
+    # reconnect backoff of up to 5 s before it can print anything.
+    async def until(self, count: int, seconds: float = 30.0) -> list[str]:
         assert self.proc.stdout is not None
         async with asyncio.timeout(seconds):
             while len(self.lines) < count:
