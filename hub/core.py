@@ -86,7 +86,7 @@ class Hub:
         self.teams = TeamService(self.db, self.clock)
         self.incidents = IncidentService(self.db, self.clock, self.events)
         self.flows = IncidentFlows(self.db, self.clock, self.incidents, self.teams)
-        self.policies = PolicyService(self.db, self.clock)
+        self.policies = PolicyService(self.db, self.clock, self.teams)
         self.integrations = IntegrationService(self.db, self.clock, self.teams)
         self.scheduler = Scheduler(self.db, self.clock)
         self.reactions = Reactions(self.db, self.events, self.feed, self.clock)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from pydantic import ValidationError
 
 from hub.clock import Clock
@@ -21,13 +19,14 @@ from hub.storage.collection import Collection
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
+from hub.teams.service import TeamService
 
 
 class PolicyService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, teams: TeamService) -> None:
         self._clock = clock
+        self._teams = teams
         self.repo = Repository(db["policies"], EscalationPolicy, "escalation policy")
-        self._teams = db["teams"]
         self._services = db["services"]
 
     async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
@@ -53,34 +52,19 @@ class PolicyService:
         return await self.repo.get(policy_id)
 
     async def _check_references(self, policy: PolicyBase) -> None:
-        # A TEAM target naming no team would page nobody, and a condition naming
-        # no service would never hold, and nothing would say so until an
-        # incident needed it; one read per kind checks them all.
+        # A TEAM or MEMBER target naming nobody would page nobody, and a
+        # condition naming no service would never hold, and nothing would say
+        # so until an incident needed it; one read per kind checks them all.
         targets: list[Target] = [t for level in policy.levels for t in level.targets]
         targets += [t for rule in policy.rules for t in rule.targets]
         conditions = [level.when for level in policy.levels if level.when]
         conditions += [rule.when for rule in policy.rules]
-        await _all_exist(
-            self._teams, "team", [t.value for t in targets if t.kind is TargetKind.TEAM]
-        )
-        await _all_exist(
-            self._services, "service", [s for c in conditions for s in c.service_ids]
-        )
-        await self._all_members(t.value for t in targets if t.kind is TargetKind.MEMBER)
+        def named(kind: TargetKind) -> list[str]:
+            return [t.value for t in targets if t.kind is kind]
 
-    async def _all_members(self, handles: Iterable[str]) -> None:
-        # Like a TEAM target naming no team, a MEMBER target naming nobody on
-        # any team would page no one and say so only when an incident needed it.
-        wanted = list(dict.fromkeys(handles))
-        if not wanted:
-            return
-        teams = await self._teams.find(
-            {"members.handle": {"$in": wanted}}, projection={"members.handle": 1}
-        )
-        known = {m["handle"] for team in teams for m in team.get("members", [])}
-        missing = [handle for handle in wanted if handle not in known]
-        if missing:
-            raise NotFound(f"no team member with handle {missing[0]!r}", id=missing[0])
+        await _all_exist(self._teams.teams.collection, "team", named(TargetKind.TEAM))
+        await _all_exist(self._services, "service", [s for c in conditions for s in c.service_ids])
+        await self._teams.require_members(named(TargetKind.MEMBER))
 
     async def list(self) -> list[EscalationPolicy]:
         return await self.repo.find({}, sort=[("name", 1)])

@@ -312,7 +312,7 @@ class IncidentFlows:
         expected_version: int | None = None,
         idempotency_key: str | None = None,
     ) -> Incident:
-        team = await self._team_of_member(handle)
+        team = await self._teams.team_of_member(handle)
 
         def step(incident: Incident) -> Change:
             refuse_if_closed(incident, "take responders")
@@ -337,11 +337,6 @@ class IncidentFlows:
             incident_id, step, expected_version, idempotency_key, actor, "assign_responder", args
         )
 
-    async def _team_of_member(self, handle: str) -> str | None:
-        doc = await self._teams.teams.collection.find_one({"members.handle": handle})
-        if doc is None:
-            raise NotFound(f"no team has a member with handle {handle!r}", handle=handle)
-        return str(doc["id"])
 
 
 def ownership_on_status(

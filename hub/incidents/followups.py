@@ -64,7 +64,7 @@ class FollowUps:
     async def add(
         self, incident_id: str, data: FollowUpCreate, *, actor: str
     ) -> tuple[Incident, FollowUp]:
-        await self._check_owner(data.owner)
+        await self._teams.require_members([data.owner])
         now = self._clock.now()
         follow_up = FollowUp(
             id=new_id(), **data.model_dump(), created_by=actor, created_at=now, updated_at=now
@@ -105,7 +105,7 @@ class FollowUps:
         if not changes:
             raise BadInput("nothing to update: give at least one field")
         if changes.get("owner"):
-            await self._check_owner(changes["owner"])
+            await self._teams.require_members([changes["owner"]])
         incident_id = await self._incident_of(follow_up_id)
 
         def step(incident: Incident) -> Change:
@@ -142,11 +142,6 @@ class FollowUps:
         if doc is None:
             raise NotFound(f"no follow-up with id {follow_up_id!r}", id=follow_up_id)
         return str(doc["id"])
-
-    async def _check_owner(self, handle: str) -> None:
-        found = await self._teams.teams.collection.find_one({"members.handle": handle})
-        if found is None:
-            raise NotFound(f"no team has a member with handle {handle!r}", handle=handle)
 
 
 def _stored(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from hub.clock import Clock
@@ -97,6 +98,28 @@ class TeamService:
         if await self._policies.get(policy_id) is None:
             raise NotFound(f"no escalation policy with id {policy_id!r}", id=policy_id)
 
+    # -- members -------------------------------------------------------------
+
+    async def team_of_member(self, handle: str) -> str:
+        """The id of a team that lists ``handle``; NotFound when none does."""
+        doc = await self.teams.collection.find_one({"members.handle": handle})
+        if doc is None:
+            raise _no_member(handle)
+        return str(doc["id"])
+
+    async def require_members(self, handles: Iterable[str]) -> None:
+        """NotFound for the first of ``handles`` that no team lists, in one read."""
+        wanted = list(dict.fromkeys(handles))
+        if not wanted:
+            return
+        teams = await self.teams.collection.find(
+            {"members.handle": {"$in": wanted}}, projection={"members.handle": 1}
+        )
+        known = {m["handle"] for team in teams for m in team.get("members", [])}
+        missing = [handle for handle in wanted if handle not in known]
+        if missing:
+            raise _no_member(missing[0])
+
     async def list_teams(self, *, region_id: str | None = None) -> list[Team]:
         query: dict[str, Any] = {} if region_id is None else {"region_id": region_id}
         return await self.teams.find(query, sort=[("name", 1)])
@@ -138,6 +161,10 @@ class TeamService:
     ) -> Page[Service]:
         query: dict[str, Any] = {} if team_id is None else {"team_id": team_id}
         return await self.services.page(query, [("name", 1)], request)
+
+
+def _no_member(handle: str) -> NotFound:
+    return NotFound(f"no team has a member with handle {handle!r}", handle=handle)
 
 
 async def _insert_unique(collection: Any, doc: dict[str, Any], what: str) -> None:
