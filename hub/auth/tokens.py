@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from hub.auth.models import ApiToken, ApiTokenCreate, Principal, Role
 from hub.clock import Clock
-from hub.errors import BadInput, Conflict, NotFound, Unauthenticated
+from hub.errors import BadInput, Conflict, Unauthenticated
 from hub.storage.client import Database
 from hub.storage.collection import DuplicateKey
 from hub.storage.ids import new_id
@@ -87,13 +87,8 @@ class TokenService:
         return ApiToken.model_validate(found)
 
     async def _check_scope(self, data: ApiTokenCreate) -> None:
-        regions = await self._teams.regions.get_many(data.region_ids)
-        teams = await self._teams.teams.get_many(data.team_ids)
-        checks = (("region", data.region_ids, regions), ("team", data.team_ids, teams))
-        for kind, ids, found in checks:
-            missing = [i for i, f in zip(ids, found, strict=True) if f is None]
-            if missing:
-                raise NotFound(f"no {kind} with id {missing[0]!r}", id=missing[0])
+        await self._teams.regions.require_all(data.region_ids)
+        await self._teams.teams.require_all(data.team_ids)
 
     async def _store(self, data: ApiTokenCreate, secret: str, actor: str) -> ApiToken:
         doc = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from hub.clock import Clock
-from hub.errors import BadInput, NotFound
+from hub.errors import BadInput
 from hub.escalation.models import (
     EscalationPolicy,
     PolicyBase,
@@ -15,7 +15,6 @@ from hub.escalation.models import (
     TargetKind,
 )
 from hub.storage.client import Database
-from hub.storage.collection import Collection
 from hub.storage.ids import new_id
 from hub.storage.pages import Page, PageRequest
 from hub.storage.repository import Repository
@@ -27,7 +26,6 @@ class PolicyService:
         self._clock = clock
         self._teams = teams
         self.repo = Repository(db["policies"], EscalationPolicy, "escalation policy")
-        self._services = db["services"]
 
     async def create(self, *, data: PolicyCreate) -> EscalationPolicy:
         await self._check_references(data)
@@ -62,8 +60,8 @@ class PolicyService:
         def named(kind: TargetKind) -> list[str]:
             return [t.value for t in targets if t.kind is kind]
 
-        await _all_exist(self._teams.teams.collection, "team", named(TargetKind.TEAM))
-        await _all_exist(self._services, "service", [s for c in conditions for s in c.service_ids])
+        await self._teams.teams.require_all(named(TargetKind.TEAM))
+        await self._teams.services.require_all([s for c in conditions for s in c.service_ids])
         await self._teams.require_members(named(TargetKind.MEMBER))
 
     async def list(self) -> list[EscalationPolicy]:
@@ -71,16 +69,6 @@ class PolicyService:
 
     async def page(self, request: PageRequest) -> Page[EscalationPolicy]:
         return await self.repo.page({}, [("name", 1)], request)
-
-
-async def _all_exist(collection: Collection, kind: str, doc_ids: list[str]) -> None:
-    wanted = list(dict.fromkeys(doc_ids))
-    if not wanted:
-        return
-    found = {doc["id"] for doc in await collection.get_many(wanted)}
-    missing = [doc_id for doc_id in wanted if doc_id not in found]
-    if missing:
-        raise NotFound(f"no {kind} with id {missing[0]!r}", id=missing[0])
 
 
 def _check_whole(current: EscalationPolicy, changes: dict[str, object]) -> PolicyBase:

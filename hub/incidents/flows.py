@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from hub.clock import Clock
-from hub.errors import BadInput, InvalidTransition, NotFound
+from hub.errors import BadInput, InvalidTransition
 from hub.events.models import Event
 from hub.incidents.drills import drill_marked
 from hub.incidents.idempotency import IdempotencyKeys, Run
@@ -107,7 +107,7 @@ class IncidentFlows:
             if found is not None:
                 return Incident.model_validate(found)
         team = await self._teams.teams.get(data.team_id)
-        await self._check_services(data.service_ids)
+        await self._teams.services.require_all(data.service_ids)
         now = self._clock.now()
         number = await counters.reserve(self._db, "incident_number")
         doc: dict[str, Any] = {
@@ -156,12 +156,6 @@ class IncidentFlows:
             stored.ref, team.slug, stored.severity, actor,
         )
         return stored
-
-    async def _check_services(self, service_ids: list[str]) -> None:
-        found = await self._teams.services.get_many(service_ids)
-        missing = [sid for sid, svc in zip(service_ids, found, strict=True) if svc is None]
-        if missing:
-            raise NotFound(f"no service with id {missing[0]!r}", id=missing[0])
 
     async def acknowledge(
         self,

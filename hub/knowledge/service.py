@@ -172,10 +172,7 @@ class KnowledgeService:
 
     async def check_services(self, service_ids: Sequence[str]) -> None:
         """Refuse ids that name no service: an article must link to real ones."""
-        found = await self._teams.services.get_many(service_ids)
-        for service_id, service in zip(service_ids, found, strict=True):
-            if service is None:
-                raise NotFound(f"no service with id {service_id!r}", id=service_id)
+        await self._teams.services.require_all(service_ids)
 
     async def _stored(self, article_id: str) -> dict[str, Any]:
         """The article as stored, normalised when it reads; raw when damaged, so an

@@ -37,6 +37,16 @@ class Repository(Generic[M]):
         found = {d["id"]: self.model.model_validate(d) for d in docs}
         return [found.get(i) for i in doc_ids]
 
+    async def require_all(self, doc_ids: Sequence[str]) -> None:
+        """NotFound for the first of ``doc_ids`` that names nothing, in one read."""
+        wanted = list(dict.fromkeys(doc_ids))
+        if not wanted:
+            return
+        found = await self.get_many(wanted)
+        missing = [i for i, doc in zip(wanted, found, strict=True) if doc is None]
+        if missing:
+            raise NotFound(f"no {self.kind} with id {missing[0]!r}", id=missing[0])
+
     async def find(self, query: dict[str, object], **options: object) -> list[M]:
         docs = await self.collection.find(query, **options)  # type: ignore[arg-type]
         return [self.model.model_validate(d) for d in docs]
