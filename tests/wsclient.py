@@ -11,6 +11,7 @@ from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
 from tests.conftest import WS_INIT
@@ -50,6 +51,20 @@ async def collect(ws: ClientConnection, count: int, timeout: float = 5) -> list[
         if message["type"] not in ("ping", "pong"):
             out.append(message)
     return out
+
+
+async def closed_with(ws: ClientConnection, *sent: Any) -> tuple[int | None, list[Any]]:
+    """Send ``sent``, then read until the server closes; its code and every message."""
+    for message in sent:
+        await ws.send(json.dumps(message))
+    received = []
+    try:
+        async with asyncio.timeout(5):
+            async for raw in ws:
+                received.append(json.loads(raw))
+    except ConnectionClosed:
+        pass
+    return ws.close_code, received
 
 
 async def silent(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:

@@ -8,30 +8,15 @@ from typing import Any
 
 import pytest
 import websockets
-from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
 from hub.demo import DemoData
 from hub.events.models import encode_cursor
 from tests.conftest import WS_INIT, LiveServer, bearer, serve
-from tests.wsclient import until_live
+from tests.wsclient import closed_with, until_live
 
 PROTOCOL = "graphql-transport-ws"
 EVENTS = "subscription($r: String) { incidentEvents(region: $r) { type data } }"
-
-
-async def closed_with(ws: Any, *sent: dict[str, Any]) -> tuple[int | None, list[dict]]:
-    """Send ``sent``, then read until the server closes; its code and every message."""
-    for message in sent:
-        await ws.send(json.dumps(message))
-    received = []
-    try:
-        async with asyncio.timeout(5):
-            async for raw in ws:
-                received.append(json.loads(raw))
-    except ConnectionClosed:
-        pass
-    return ws.close_code, received
 
 
 def subscribe(query: str = EVENTS, **variables: Any) -> dict[str, Any]:

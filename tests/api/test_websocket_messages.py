@@ -6,17 +6,15 @@ on."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import pytest
-import websockets
-from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
 from hub.demo import DemoData
-from tests.conftest import WS_INIT, LiveServer, serve
+from tests.conftest import LiveServer, serve
+from tests.wsclient import closed_with, connect, receive
 
 QUERY = 'subscription { incidentEvents(region: "London") { type } }'
 
@@ -47,27 +45,16 @@ async def live_hub(hub: Hub, demo: DemoData) -> Any:
 
 
 async def _exchange(url: str, protocol: str, sent: Any) -> tuple[int | None, str, list[Any]]:
-    received: list[Any] = []
-    async with websockets.connect(url, subprotocols=[protocol]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
-        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
-        await ws.send(json.dumps(sent))
-        try:
-            async with asyncio.timeout(5):
-                async for raw in ws:
-                    received.append(json.loads(raw))
-        except ConnectionClosed:
-            pass
-        return ws.close_code, ws.close_reason or "", received
+    async with connect(url, protocol=protocol) as ws:
+        code, received = await closed_with(ws, sent)
+        return code, ws.close_reason or "", received
 
 
 async def _still_serves(url: str, protocol: str, kind: str) -> None:
-    async with websockets.connect(url, subprotocols=[protocol]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
-        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+    async with connect(url, protocol=protocol) as ws:
         # Validation answers at once, so this shows the hub still reads operations.
         await ws.send(json.dumps(operation(kind, query="subscription { nope }")))
-        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        answer = await receive(ws)
         errors = answer["payload"] if isinstance(answer["payload"], list) else [answer["payload"]]
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", answer
 
@@ -109,11 +96,9 @@ async def test_legacy_graphql_ws_sends_an_error_then_closes_4400(
 async def test_legacy_start_that_is_no_subscription_gets_a_coded_error(
     live_hub: LiveServer, query: str, code: str
 ) -> None:
-    async with websockets.connect(live_hub.ws_url, subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": WS_INIT}))
-        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+    async with connect(live_hub.ws_url, protocol="graphql-ws") as ws:
         await ws.send(json.dumps(operation("start", query=query)))
-        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        answer = await receive(ws)
 
     assert answer["type"] == "error" and answer["id"] == "1", answer
     assert answer["payload"]["extensions"]["code"] == code
