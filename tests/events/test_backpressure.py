@@ -10,11 +10,13 @@ import tracemalloc
 from datetime import datetime
 from typing import Any
 
+import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
-from hub.demo import seed
+from hub.demo import DemoData
+from hub.settings import Settings
 from schema.ws_member import BEHIND_CODE
 from tests.conftest import WS_INIT, make_settings, serve
 from tests.events.helpers import add_notes, declare
@@ -82,27 +84,34 @@ async def read_all(ws: Any, lags: list[float] | None = None) -> tuple[list[int],
         return sequences, closed.rcvd.code if closed.rcvd else None
 
 
-async def test_a_subscriber_that_never_reads_is_closed_and_others_keep_pace() -> None:
-    hub = Hub(make_settings(ws_send_buffer=BUFFER))
-    await hub.start(run_scheduler=False)
-    demo = await seed(hub)
-    [incident] = await declare(hub, demo)
-    try:
-        async with serve(hub) as live:
-            stuck = await open_client(live.ws_url, receive_buffer=4096)
-            healthy = await open_client(live.ws_url)
-            await until_live(hub, 2)
-            lags: list[float] = []
-            reader = asyncio.create_task(read_all(healthy, lags))
-            await add_notes(hub, [incident], NOTES, workers=1, text=NOTE_TEXT)
-            async with asyncio.timeout(20):
-                got, _ = await reader
-            # Only now does the stuck client read what reached it.
-            async with asyncio.timeout(20):
-                partial, code = await read_all(stuck)
-            await healthy.close()
-    finally:
-        await hub.stop()
+@pytest.fixture
+def settings() -> Settings:
+    # The shared hub fixture, with a send buffer small enough to overrun.
+    return make_settings(ws_send_buffer=BUFFER)
+
+
+@pytest.fixture
+async def incident(hub: Hub, demo: DemoData) -> str:
+    [declared] = await declare(hub, demo)
+    return declared
+
+
+async def test_a_subscriber_that_never_reads_is_closed_and_others_keep_pace(
+    hub: Hub, incident: str
+) -> None:
+    async with serve(hub) as live:
+        stuck = await open_client(live.ws_url, receive_buffer=4096)
+        healthy = await open_client(live.ws_url)
+        await until_live(hub, 2)
+        lags: list[float] = []
+        reader = asyncio.create_task(read_all(healthy, lags))
+        await add_notes(hub, [incident], NOTES, workers=1, text=NOTE_TEXT)
+        async with asyncio.timeout(20):
+            got, _ = await reader
+        # Only now does the stuck client read what reached it.
+        async with asyncio.timeout(20):
+            partial, code = await read_all(stuck)
+        await healthy.close()
 
     assert len(got) == NOTES
     assert sorted(lags)[int(len(lags) * 0.99)] < 1.0  # p99 lag, in seconds
@@ -124,31 +133,26 @@ def fat_query(tag: int) -> str:
     )
 
 
-async def test_memory_stays_bounded_while_subscribers_never_read() -> None:
+async def test_memory_stays_bounded_while_subscribers_never_read(
+    hub: Hub, incident: str
+) -> None:
     """The stated bound: a subscriber costs the hub at most its send buffer of
     frames (HUB_WS_SEND_BUFFER) plus the frame its socket is writing."""
-    hub = Hub(make_settings(ws_send_buffer=BUFFER))
-    await hub.start(run_scheduler=False)
-    demo = await seed(hub)
-    [incident] = await declare(hub, demo)
-    try:
-        async with serve(hub) as live:
-            stuck = [
-                await open_client(live.ws_url, receive_buffer=4096, query=fat_query(i))
-                for i in range(STUCK)
-            ]
-            await until_live(hub, STUCK)
-            tracemalloc.start()
-            try:
-                await add_notes(hub, [incident], MEMORY_NOTES, workers=1, text=NOTE_TEXT)
-                await asyncio.sleep(0.5)
-                _, peak = tracemalloc.get_traced_memory()
-            finally:
-                tracemalloc.stop()
-            async with asyncio.timeout(20):
-                codes = [(await read_all(ws))[1] for ws in stuck]
-    finally:
-        await hub.stop()
+    async with serve(hub) as live:
+        stuck = [
+            await open_client(live.ws_url, receive_buffer=4096, query=fat_query(i))
+            for i in range(STUCK)
+        ]
+        await until_live(hub, STUCK)
+        tracemalloc.start()
+        try:
+            await add_notes(hub, [incident], MEMORY_NOTES, workers=1, text=NOTE_TEXT)
+            await asyncio.sleep(0.5)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        async with asyncio.timeout(20):
+            codes = [(await read_all(ws))[1] for ws in stuck]
 
     frame = len(NOTE_TEXT) * 10
     # What the stuck clients would cost if the hub kept everything for them.
