@@ -48,50 +48,33 @@ async def test_a_team_cannot_name_an_escalation_policy_that_does_not_exist() -> 
         assert made["createTeam"]["escalationPolicyId"] == demo.policy_id
 
 
-async def test_a_policy_cannot_target_a_team_that_does_not_exist() -> None:
+@pytest.mark.parametrize(
+    ("kind", "bad"),
+    [("TEAM", MISSING), ("TEAM", "nope"), ("MEMBER", "nobody-here")],
+    ids=["missing-team", "malformed-team", "unlisted-member"],
+)
+async def test_a_policy_cannot_target_a_team_or_member_that_does_not_exist(
+    kind: str, bad: str
+) -> None:
     hub, demo = await demo_hub(ManualClock(DAY))
     async with api_for(hub) as api:
-        for bad in (MISSING, "nope"):
-            level = {"targets": [{"kind": "TEAM", "value": bad}]}
-            with pytest.raises(GraphQLFailed) as failed:
-                await gql(api, CREATE_POLICY, {"input": {"name": "ghost", "levels": [level]}})
-            assert failed.value.codes == ["NOT_FOUND"]
-            assert bad in failed.value.errors[0]["message"]
-            rule = {
-                "name": "add-ghost",
-                "when": {},
-                "action": "ADD_TARGETS",
-                "targets": [{"kind": "TEAM", "value": bad}],
-            }
-            with pytest.raises(GraphQLFailed) as failed:
-                await gql(
-                    api, UPDATE_POLICY, {"id": demo.policy_id, "input": {"rules": [rule]}}
-                )
-            assert failed.value.codes == ["NOT_FOUND"]
-        good = {"targets": [{"kind": "TEAM", "value": demo.team_ids["sre-emea"]}]}
-        made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [good]}})
-        assert made["createEscalationPolicy"]["id"]
-
-
-async def test_a_policy_cannot_page_a_member_no_team_lists() -> None:
-    hub, demo = await demo_hub(ManualClock(DAY))
-    async with api_for(hub) as api:
-        ghost = {"targets": [{"kind": "MEMBER", "value": "nobody-here"}]}
+        level = {"targets": [{"kind": kind, "value": bad}]}
         with pytest.raises(GraphQLFailed) as failed:
-            await gql(api, CREATE_POLICY, {"input": {"name": "ghost", "levels": [ghost]}})
+            await gql(api, CREATE_POLICY, {"input": {"name": "ghost", "levels": [level]}})
         assert failed.value.codes == ["NOT_FOUND"]
-        assert "nobody-here" in failed.value.errors[0]["message"]
+        assert bad in failed.value.errors[0]["message"]
         rule = {
             "name": "add-ghost",
             "when": {},
             "action": "ADD_TARGETS",
-            "targets": [{"kind": "MEMBER", "value": "nobody-here"}],
+            "targets": [{"kind": kind, "value": bad}],
         }
         with pytest.raises(GraphQLFailed) as failed:
             await gql(api, UPDATE_POLICY, {"id": demo.policy_id, "input": {"rules": [rule]}})
         assert failed.value.codes == ["NOT_FOUND"]
-        real = {"targets": [{"kind": "MEMBER", "value": "olivia"}]}
-        made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [real]}})
+        real = {"TEAM": demo.team_ids["sre-emea"], "MEMBER": "olivia"}[kind]
+        good = {"targets": [{"kind": kind, "value": real}]}
+        made = await gql(api, CREATE_POLICY, {"input": {"name": "real", "levels": [good]}})
         assert made["createEscalationPolicy"]["id"]
 
 
