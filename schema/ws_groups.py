@@ -188,6 +188,15 @@ class Groups:
     def __len__(self) -> int:
         return len(self._groups)
 
+    def live_members(self) -> int:
+        """Subscriptions that hear every event released from now on: those
+        whose group's stream has joined the feed and not ended."""
+        return sum(
+            len(group.members)
+            for group in self._groups.values()
+            if group.control.joined.is_set() and not group.ended.is_set()
+        )
+
     def get_or_create(self, key: GroupKey, create: Callable[[], Group]) -> Group:
         group = self._groups.get(key)
         if group is None or group.closing or group.ended.is_set():

@@ -89,14 +89,11 @@ def live_subscriptions(hub: Hub) -> int:
     """
     from schema.ws import GroupedTransportWSHandler
 
-    total = 0
-    for handler in GroupedTransportWSHandler.__subclasses__():
-        if handler.hub is not hub:
-            continue
-        for group in list(handler.groups._groups.values()):
-            if group.control.joined.is_set() and not group.ended.is_set():
-                total += len(group.members)
-    return total
+    return sum(
+        handler.groups.live_members()
+        for handler in GroupedTransportWSHandler.__subclasses__()
+        if handler.hub is hub
+    )
 
 
 async def eventually(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
