@@ -16,6 +16,11 @@ from pydantic import AfterValidator
 _INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
+def is_control(char: str) -> bool:
+    """Tabs, newlines, escapes and the like: what garbles a terminal or a page."""
+    return unicodedata.category(char) == "Cc"
+
+
 def has_visible_text(text: str) -> bool:
     return any(unicodedata.category(c) not in _INVISIBLE for c in text)
 
@@ -25,9 +30,22 @@ def display_text(value: str) -> str:
     text = value.strip()
     if not has_visible_text(text):
         raise ValueError("needs some visible text")
-    if any(unicodedata.category(c) == "Cc" for c in text):
+    if any(is_control(c) for c in text):
         raise ValueError("may not contain control characters")
     return text
+
+
+def readable_text(text: str, *, fallback: str, limit: int) -> str:
+    """``text`` made into something :func:`display_text` accepts, at most
+    ``limit`` characters long.
+
+    For text written by machines (alert senders), which must be taken
+    whatever it contains: control characters become spaces, and text with
+    nothing visible left is ``fallback``.
+    """
+    cleaned = "".join(" " if is_control(c) else c for c in text)
+    kept = cleaned.strip()[:limit].strip()
+    return kept if has_visible_text(kept) else fallback
 
 
 # Only for what callers send: stored records are read back as they were

@@ -13,8 +13,9 @@ from hub.clock import Clock
 from hub.errors import HubError
 from hub.events.models import Event
 from hub.incidents.flows import IncidentFlows, incident_event
-from hub.incidents.models import Incident, IncidentDeclare, readable_title
+from hub.incidents.models import Incident, IncidentDeclare
 from hub.incidents.service import Change
+from hub.text import readable_text
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class IncidentOpener:
         now = self._clock.now()
         assert route.owner_team_id is not None, "an unsuppressed route always has a team"
         data = IncidentDeclare(
-            title=readable_title(first.title, fallback=f"{batch.source} alert", limit=TITLE_MAX),
+            title=readable_text(first.title, fallback=f"{batch.source} alert", limit=TITLE_MAX),
             summary=first.summary[:SUMMARY_MAX],
             severity=route.severity,
             category=route.category,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from hub.text import DisplayText, has_visible_text
+from hub.text import DisplayText
 
 
 class Severity(StrEnum):
@@ -123,18 +122,6 @@ class IncidentDeclare(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=50)
     exercise: bool = False
     commander: str | None = Field(default=None, max_length=64)
-
-
-def readable_title(text: str, *, fallback: str, limit: int) -> str:
-    """``text`` as a title that :class:`IncidentDeclare` accepts.
-
-    For titles written by machines (alert senders), which must open an
-    incident whatever they contain: control characters become spaces, and
-    a title with nothing visible left is ``fallback``.
-    """
-    cleaned = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
-    title = cleaned.strip()[:limit].strip()
-    return title if has_visible_text(title) else fallback
 
 
 class Incident(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -10,7 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-from hub.text import DisplayText
+from hub.text import DisplayText, is_control
 
 MAX_BODY = 200_000
 # Marks an article written from a drill, never from a real incident.
@@ -51,7 +50,7 @@ class ArticleCreate(ArticleBase):
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http or https address")
-        if any(c.isspace() or unicodedata.category(c) == "Cc" for c in value):
+        if any(c.isspace() or is_control(c) for c in value):
             raise ValueError("may not contain spaces or control characters")
         return value
 
