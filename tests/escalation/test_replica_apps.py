@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ from hub.core import Hub
 from hub.demo import seed
 from hub.escalation.models import EscalationLevel, PolicyCreate, Target, TargetKind
 from tests.conftest import AUTH, gql, make_settings
-from tests.escalation.world import DAY, STEP_TYPES, shared_engine, with_policy
+from tests.escalation.world import DAY, STEP_TYPES, shared_engine, until, with_policy
 
 INCIDENTS = int(os.environ.get("ESC_N", "200"))
 DECLARE = """mutation($team: ID!, $title: String!) {
@@ -37,17 +36,6 @@ async def running_app(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
             transport=transport, base_url="http://hub.test", headers=AUTH
         ) as client:
             yield client
-
-
-async def wait_for(read: Callable[[], Awaitable[list[Any]]], count: int) -> list[Any]:
-    deadline = time.monotonic() + 90.0
-    found: list[Any] = []
-    while time.monotonic() < deadline:
-        found = await read()
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"expected {count}, saw {len(found)}")
 
 
 async def test_two_running_apps_fire_each_step_of_200_escalations_exactly_once() -> None:
@@ -91,13 +79,13 @@ async def test_two_running_apps_fire_each_step_of_200_escalations_exactly_once()
         )
         ids = {d["declareIncident"]["id"] for d in declared}
         assert len(ids) == INCIDENTS
-        await wait_for(step_events, INCIDENTS)  # level 1 fires at once
+        await until(step_events, INCIDENTS, within=90.0)  # level 1 fires at once
         # A step's event is written before its job is marked done. Moving the
         # clock past the lease while a job still runs would hand it to the other
         # app as a lost lease, which no real clock does in a few milliseconds.
-        await wait_for(finished_steps, INCIDENTS)
+        await until(finished_steps, INCIDENTS, within=90.0)
         clock.set(DAY + timedelta(minutes=5))
-        await wait_for(step_events, INCIDENTS * 2)
+        await until(step_events, INCIDENTS * 2, within=90.0)
         await asyncio.sleep(1.5)  # more than a poll: time for a wrong second firing to show
         log = await step_events()
         jobs = await a.db["jobs"].find({"kind": "escalation.step"})

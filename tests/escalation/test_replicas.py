@@ -19,6 +19,7 @@ from tests.escalation.world import (
     new_hub,
     shared_engine,
     steps,
+    until,
     with_policy,
 )
 
@@ -182,16 +183,3 @@ async def done_steps(hub: Hub) -> list[dict[str, object]]:
     return await hub.db["jobs"].find({"kind": "escalation.step", "state": "done"})
 
 
-async def until(read, count: int, work=None):  # type: ignore[no-untyped-def]
-    # Generous: 200 escalations on two hubs take seconds even on an idle
-    # machine, and this returns as soon as the count is reached.
-    deadline = time.monotonic() + 60.0
-    found: list[object] = []
-    while time.monotonic() < deadline:
-        if work is not None:
-            await work()
-        found = await read()
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"expected {count}, saw {len(found)}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -134,3 +135,28 @@ async def _later(result: Any) -> Any:
 def shared_engine() -> Any:
     """One engine for several hubs: a real server when configured, else the embedded one."""
     return None if REAL_URI else Yielding(embedded_client())
+
+
+async def until(
+    read: Callable[[], Awaitable[list[Any]]],
+    count: int,
+    work: Callable[[], Awaitable[Any]] | None = None,
+    *,
+    within: float = 60.0,
+) -> list[Any]:
+    """What ``read`` returns once it holds ``count`` items, running ``work``
+    before each look; fails after ``within`` seconds.
+
+    Generous: 200 escalations on two hubs take seconds even on an idle
+    machine, and this returns as soon as the count is reached.
+    """
+    deadline = time.monotonic() + within
+    found: list[Any] = []
+    while time.monotonic() < deadline:
+        if work is not None:
+            await work()
+        found = await read()
+        if len(found) >= count:
+            return found
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"expected {count}, saw {len(found)}")
