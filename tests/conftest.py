@@ -10,8 +10,9 @@ import asyncio
 import contextlib
 import os
 import socket
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,6 +172,15 @@ async def gql(
         raise GraphQLFailed(body["errors"])
     assert response.status_code == 200, body
     return body["data"]  # type: ignore[no-any-return]
+
+
+async def eventually(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
+    """Return as soon as ``condition()`` holds; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {within}s: {what}")
+        await asyncio.sleep(0.01)
 
 
 def free_port() -> int:

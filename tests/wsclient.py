@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,7 +13,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from hub.core import Hub
-from tests.conftest import WS_INIT
+from tests.conftest import WS_INIT, eventually
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -94,15 +93,6 @@ def live_subscriptions(hub: Hub) -> int:
         for handler in GroupedTransportWSHandler.__subclasses__()
         if handler.hub is hub
     )
-
-
-async def eventually(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
-    """Return as soon as ``condition()`` holds; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within}s: {what}")
-        await asyncio.sleep(0.01)
 
 
 async def until_live(hub: Hub, count: int = 1) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import httpx
 import pytest
 
@@ -12,7 +9,7 @@ from hub.core import Hub
 from hub.demo import DemoData
 from hub.incidents.models import IncidentDeclare
 from hub.knowledge.models import ArticleCreate, ArticleKind, ArticleUpdate
-from tests.conftest import GraphQLFailed, gql, make_settings, replica_client
+from tests.conftest import GraphQLFailed, eventually, gql, make_settings, replica_client
 
 SEARCH = """
 query($q: String!, $kind: ArticleKind, $tag: String, $service: ID, $first: Int! = 10) {
@@ -112,14 +109,11 @@ async def test_the_index_is_rebuilt_from_mongodb_and_follows_other_replicas() ->
     later = await writer.knowledge.create(
         data=ArticleCreate(title="After", body="okapi"), actor="a"
     )
-    followed = []
     # The reader tails the log every 50 ms; a loaded machine may take far longer.
-    deadline = time.monotonic() + 30.0
-    while time.monotonic() < deadline:
-        followed = reader.knowledge.index.search("okapi")
-        if followed:
-            break
-        await asyncio.sleep(0.02)
+    await eventually(
+        lambda: bool(reader.knowledge.index.search("okapi")), "the reader indexed it"
+    )
+    followed = reader.knowledge.index.search("okapi")
     await writer.stop()
     await reader.stop()
 
