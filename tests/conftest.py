@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import fastapi.dependencies.models
 import httpx
 import pytest
 import uvicorn
@@ -104,6 +105,22 @@ def make_settings(**overrides: Any) -> Settings:
         values["mongodb_uri"] = REAL_URI
     values.update(overrides)
     return Settings(**values)
+
+
+@pytest.fixture(autouse=True)
+def _release_apps() -> Iterator[None]:
+    """Let each test's app, and the hub it serves, be freed after the test.
+
+    FastAPI keeps what it learns of each dependency callable in module-level
+    caches (thousands of entries), and our context getters close over their
+    hub. One app per process never notices; a suite that builds an app per
+    test would keep every hub and schema alive, until one full collection of
+    that heap stalls the event loop for seconds mid-test.
+    """
+    yield
+    for value in vars(fastapi.dependencies.models).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 @pytest.fixture
